@@ -1,0 +1,36 @@
+"""The learner's account: Django's user plus the preferences progress figures depend on."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    weekly_hours_goal = models.PositiveSmallIntegerField(
+        _("weekly hours goal"), default=0, validators=[MaxValueValidator(80)]
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekly_hours_goal__lte=80),
+                name="user_weekly_hours_goal_at_most_80",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username

@@ -1,0 +1,18 @@
+"""Roadmap content files: YAML in, YAML out, one format (see README, "Content format")."""
+
+from roadmap.content.exporter import export_roadmap, roadmap_to_data
+from roadmap.content.loader import LoadReport, load_files, write_roadmap
+from roadmap.content.schema import ContentError, Problem, parse_file, parse_text, validate
+
+__all__ = [
+    "ContentError",
+    "LoadReport",
+    "Problem",
+    "export_roadmap",
+    "load_files",
+    "parse_file",
+    "parse_text",
+    "roadmap_to_data",
+    "validate",
+    "write_roadmap",
+]

@@ -1,0 +1,50 @@
+"""Forms a learner fills in on a roadmap: enrolment, notes and personal links."""
+
+from django import forms
+from django.core.validators import MaxValueValidator, URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roadmap.models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
+
+
+class EnrolForm(forms.Form):
+    target_date = forms.DateField(
+        label=_("Target date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    weekly_hours = forms.IntegerField(
+        label=_("Hours per week (optional)"),
+        required=False,
+        min_value=0,
+        validators=[MaxValueValidator(80)],
+    )
+
+    def clean_target_date(self):
+        value = self.cleaned_data["target_date"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("Choose a target date that is not in the past."))
+        return value
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Plain text, up to 10,000 characters. Only you can see it."),
+    )
+
+
+class LinkForm(forms.Form):
+    title = forms.CharField(label=_("Link title"), max_length=TITLE_MAX_LENGTH, strip=True)
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=URL_MAX_LENGTH,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": _("Enter an http:// or https:// address.")},
+    )

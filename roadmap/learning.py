@@ -1,0 +1,173 @@
+"""What a learner does to an enrolment: enrol, tick, skip, reset, pause. Plain functions.
+
+Every change writes its activity-log entry in the same transaction, and every write says the
+state it wants (done or not done), so a double click or a second tab changes nothing twice.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from roadmap.models import (
+    LINKS_PER_STEP,
+    Activity,
+    Enrollment,
+    Milestone,
+    MilestoneProgress,
+    PersonalLink,
+    StepNote,
+    StepSkip,
+)
+
+
+def enrol(user, roadmap, target_date=None, weekly_hours=None):
+    """Enrol the user, or return their existing enrolment; returns (enrollment, created)."""
+    defaults = {"target_date": target_date, "weekly_hours": weekly_hours}
+    try:
+        with transaction.atomic():
+            enrollment, created = Enrollment.objects.get_or_create(
+                user=user, roadmap=roadmap, defaults=defaults
+            )
+    except IntegrityError:  # the other tab won the race
+        enrollment, created = Enrollment.objects.get(user=user, roadmap=roadmap), False
+    if not created and enrollment.status == Enrollment.Status.LEFT:
+        # Coming back after leaving with history kept picks up where they left off.
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            status=Enrollment.Status.ACTIVE, **defaults
+        )
+        enrollment.refresh_from_db()
+        created = True
+    return enrollment, created
+
+
+def set_status(enrollment, status):
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=status)
+    enrollment.status = status
+
+
+@transaction.atomic
+def set_milestone(enrollment, milestone, done, now=None):
+    """Mark a milestone done or not done; return whether anything changed."""
+    now = now or timezone.now()
+    progress, _ = MilestoneProgress.objects.get_or_create(
+        enrollment=enrollment, milestone=milestone
+    )
+    rows = MilestoneProgress.objects.filter(pk=progress.pk)
+    if done:
+        changed = rows.filter(done_at__isnull=True).update(
+            done_at=now, first_done_at=Coalesce(F("first_done_at"), Value(now))
+        )
+        kind = Activity.Kind.TICKED
+    else:
+        changed = rows.filter(done_at__isnull=False).update(done_at=None)
+        kind = Activity.Kind.UNTICKED
+    if changed:
+        Activity.objects.create(
+            enrollment=enrollment,
+            kind=kind,
+            milestone=milestone,
+            step_id=milestone.step_id,
+            created_at=now,
+        )
+    return bool(changed)
+
+
+@transaction.atomic
+def set_skipped(enrollment, steps, skipped, phase=None, now=None):
+    """Mark steps "I already know this" (or undo it); one log entry per step that changed."""
+    now = now or timezone.now()
+    step_ids = [step.pk for step in steps]
+    if skipped:
+        already = set(
+            StepSkip.objects.filter(enrollment=enrollment, step_id__in=step_ids).values_list(
+                "step_id", flat=True
+            )
+        )
+        changed = [pk for pk in step_ids if pk not in already]
+        StepSkip.objects.bulk_create(
+            [StepSkip(enrollment=enrollment, step_id=pk) for pk in changed],
+            ignore_conflicts=True,
+        )
+        kind = Activity.Kind.SKIPPED
+    else:
+        skips = StepSkip.objects.filter(enrollment=enrollment, step_id__in=step_ids)
+        changed = list(skips.values_list("step_id", flat=True))
+        skips.delete()
+        kind = Activity.Kind.UNSKIPPED
+    _log_steps(enrollment, kind, changed, phase, now)
+    return len(changed)
+
+
+@transaction.atomic
+def reset(enrollment, steps, phase=None, now=None):
+    """Reset steps to not done for revision; history and first-done dates are kept."""
+    now = now or timezone.now()
+    step_ids = [step.pk for step in steps]
+    undone = MilestoneProgress.objects.filter(
+        enrollment=enrollment, milestone__step_id__in=step_ids, done_at__isnull=False
+    )
+    touched = set(undone.values_list("milestone__step_id", flat=True))
+    MilestoneProgress.objects.filter(pk__in=list(undone.values_list("pk", flat=True))).update(
+        done_at=None
+    )
+    skips = StepSkip.objects.filter(enrollment=enrollment, step_id__in=step_ids)
+    touched.update(skips.values_list("step_id", flat=True))
+    skips.delete()
+    changed = [pk for pk in step_ids if pk in touched]
+    _log_steps(enrollment, Activity.Kind.RESET, changed, phase, now)
+    return len(changed)
+
+
+def _log_steps(enrollment, kind, step_ids, phase, now):
+    Activity.objects.bulk_create(
+        Activity(
+            enrollment=enrollment,
+            kind=kind,
+            step_id=pk,
+            phase=phase,
+            created_at=now,
+        )
+        for pk in step_ids
+    )
+
+
+def live_milestone(enrollment, milestone_id):
+    """The live milestone of the enrolment's roadmap with this id, or None."""
+    return (
+        Milestone.objects.live()
+        .filter(
+            pk=milestone_id,
+            roadmap_id=enrollment.roadmap_id,
+            step__archived_at__isnull=True,
+            step__phase__archived_at__isnull=True,
+        )
+        .first()
+    )
+
+
+class TooManyLinks(Exception):
+    pass
+
+
+@transaction.atomic
+def add_link(enrollment, step, title, url):
+    """Add a personal link, at most LINKS_PER_STEP per step, even from two tabs at once."""
+    # Locking the enrolment row serialises concurrent additions for this learner.
+    Enrollment.objects.select_for_update().filter(pk=enrollment.pk).exists()
+    if PersonalLink.objects.filter(enrollment=enrollment, step=step).count() >= LINKS_PER_STEP:
+        raise TooManyLinks
+    return PersonalLink.objects.create(enrollment=enrollment, step=step, title=title, url=url)
+
+
+def save_note(enrollment, step, text):
+    StepNote.objects.update_or_create(enrollment=enrollment, step=step, defaults={"text": text})
+
+
+@transaction.atomic
+def leave(enrollment, erase):
+    """Leave a roadmap: keep the history for a later return, or erase it all."""
+    if erase:
+        enrollment.delete()
+    else:
+        set_status(enrollment, Enrollment.Status.LEFT)

@@ -1,0 +1,398 @@
+"""Roadmap content (roadmap, phase, step, milestone) and each learner's progress through it."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+KEY_MAX_LENGTH = 80
+TITLE_MAX_LENGTH = 200
+MILESTONE_TITLE_MAX_LENGTH = 300
+SUMMARY_MAX_LENGTH = 2000
+ROADMAP_SUMMARY_MAX_LENGTH = 500
+DESCRIPTION_MAX_LENGTH = 5000
+URL_MAX_LENGTH = 500
+HOURS_MAX = 1000
+
+
+class LiveQuerySet(models.QuerySet):
+    """Content a curator removed but learners have progress on is archived, not deleted."""
+
+    def live(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Skill(models.Model):
+    slug = models.SlugField(_("slug"), max_length=KEY_MAX_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self):
+        return self.name
+
+
+class Roadmap(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(_("slug"), max_length=KEY_MAX_LENGTH, unique=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    summary = models.CharField(_("summary"), max_length=ROADMAP_SUMMARY_MAX_LENGTH)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmap:roadmap-detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Phase(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="phases", verbose_name=_("roadmap")
+    )
+    key = models.SlugField(_("key"), max_length=KEY_MAX_LENGTH)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    summary = models.TextField(_("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "key"], name="phase_key_unique_in_roadmap"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Step(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="steps", verbose_name=_("roadmap")
+    )
+    phase = models.ForeignKey(
+        Phase, on_delete=models.CASCADE, related_name="steps", verbose_name=_("phase")
+    )
+    key = models.SlugField(_("key"), max_length=KEY_MAX_LENGTH)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    summary = models.TextField(_("summary"), max_length=SUMMARY_MAX_LENGTH)
+    hours = models.PositiveSmallIntegerField(
+        _("estimated hours"), validators=[MinValueValidator(1), MaxValueValidator(HOURS_MAX)]
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    skills = models.ManyToManyField(
+        Skill, related_name="steps", blank=True, verbose_name=_("skills")
+    )
+    requires = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="required_by",
+        blank=True,
+        verbose_name=_("prerequisite steps"),
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "key"], name="step_key_unique_in_roadmap"),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=1, hours__lte=HOURS_MAX), name="step_hours_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["phase", "position"], name="step_phase_position")]
+
+    def __str__(self):
+        return self.title
+
+
+class Milestone(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("roadmap")
+    )
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("step")
+    )
+    key = models.SlugField(_("key"), max_length=KEY_MAX_LENGTH)
+    title = models.CharField(_("title"), max_length=MILESTONE_TITLE_MAX_LENGTH)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap", "key"], name="milestone_key_unique_in_roadmap"
+            ),
+        ]
+        indexes = [models.Index(fields=["step", "position"], name="milestone_step_position")]
+
+    def __str__(self):
+        return self.title
+
+
+class Resource(models.Model):
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course")
+        BOOK = "book", _("Book")
+        DOCS = "docs", _("Documentation")
+        VIDEO = "video", _("Video")
+        ARTICLE = "article", _("Article")
+        PRACTICE = "practice", _("Practice")
+        COMMUNITY = "community", _("Community")
+
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="resources", verbose_name=_("step")
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    url = models.URLField(_("URL"), max_length=URL_MAX_LENGTH)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    free = models.BooleanField(_("free"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def __str__(self):
+        return self.title
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        FINISHED = "finished", _("Finished")
+        LEFT = "left", _("Left")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("learner"),
+    )
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("roadmap")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    weekly_hours = models.PositiveSmallIntegerField(
+        _("weekly hours"), null=True, blank=True, validators=[MaxValueValidator(80)]
+    )
+    created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "roadmap"], name="one_enrollment_per_learner_and_roadmap"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.roadmap}"
+
+
+class MilestoneProgress(models.Model):
+    """A learner's state on one milestone; the row outlives unticking so history survives."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="progress", verbose_name=_("enrolment")
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="progress", verbose_name=_("milestone")
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    first_done_at = models.DateTimeField(_("first done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone progress")
+        verbose_name_plural = _("milestone progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "milestone"], name="one_progress_per_enrollment_and_milestone"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.milestone}"
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+
+class StepSkip(models.Model):
+    """The learner already knows this step ("I already know this")."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="skips", verbose_name=_("enrolment")
+    )
+    step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, related_name="skips", verbose_name=_("step")
+    )
+    created_at = models.DateTimeField(_("skipped"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skipped step")
+        verbose_name_plural = _("skipped steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "step"], name="one_skip_per_enrollment_and_step"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.step}"
+
+
+class Activity(models.Model):
+    """Append-only log of what a learner did; it feeds streaks, the heatmap and history."""
+
+    class Kind(models.TextChoices):
+        TICKED = "ticked", _("Ticked")
+        UNTICKED = "unticked", _("Unticked")
+        SKIPPED = "skipped", _("Skipped")
+        UNSKIPPED = "unskipped", _("Unskipped")
+        RESET = "reset", _("Reset")
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="activities", verbose_name=_("enrolment")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("milestone"),
+    )
+    step = models.ForeignKey(
+        Step,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("step"),
+    )
+    phase = models.ForeignKey(
+        Phase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("phase"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity")
+        indexes = [
+            models.Index(fields=["enrollment", "created_at"], name="activity_enrollment_time"),
+            models.Index(
+                fields=["enrollment", "kind", "created_at"], name="activity_enrollment_kind_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("The activity log is append-only.")
+        super().save(*args, **kwargs)
+
+
+NOTE_MAX_LENGTH = 10_000
+LINKS_PER_STEP = 20
+
+
+class StepNote(models.Model):
+    """A learner's private plain-text note on a step."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="notes", verbose_name=_("enrolment")
+    )
+    step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, related_name="notes", verbose_name=_("step")
+    )
+    text = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "step"], name="one_note_per_enrollment_and_step"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} · {self.step}"
+
+
+class PersonalLink(models.Model):
+    """A link a learner keeps for themselves on a step."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="links", verbose_name=_("enrolment")
+    )
+    step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, related_name="personal_links", verbose_name=_("step")
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    url = models.URLField(_("URL"), max_length=URL_MAX_LENGTH)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+        indexes = [models.Index(fields=["enrollment", "step"], name="link_enrollment_step")]
+
+    def __str__(self):
+        return self.title

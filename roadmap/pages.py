@@ -1,0 +1,174 @@
+"""One queryset function per page: what each roadmap page needs, fetched in fixed queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from roadmap.models import (
+    Enrollment,
+    Milestone,
+    MilestoneProgress,
+    PersonalLink,
+    Phase,
+    Roadmap,
+    Skill,
+    Step,
+    StepNote,
+    StepSkip,
+)
+from roadmap.progress import RoadmapProgress, StepCounts, StepState, Tally, summarise
+
+
+def _per_roadmap(queryset, aggregate):
+    rows = (
+        queryset.filter(roadmap=OuterRef("pk"))
+        .order_by()
+        .values("roadmap")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def published_roadmaps():
+    """The catalogue: published roadmaps with their sizes, in one query."""
+    live_steps = Step.objects.live().filter(phase__archived_at__isnull=True)
+    return Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED).annotate(
+        phase_count=_per_roadmap(Phase.objects.live(), Count("pk")),
+        step_count=_per_roadmap(live_steps, Count("pk")),
+        milestone_count=_per_roadmap(
+            Milestone.objects.live().filter(step__archived_at__isnull=True), Count("pk")
+        ),
+        hours_total=_per_roadmap(live_steps, Sum("hours")),
+    )
+
+
+@dataclass
+class RoadmapPage:
+    roadmap: Roadmap
+    phases: list
+    skills: list
+    step_count: int
+    milestone_count: int
+    hours_total: int
+    enrollment: Enrollment | None = None
+    progress: RoadmapProgress | None = None
+    next_step: Step | None = None
+
+    def locate_phase(self, key):
+        for phase in self.phases:
+            if phase.key == key:
+                return phase
+        raise Http404
+
+    def locate_step(self, key):
+        for phase in self.phases:
+            for step in phase.steps.all():
+                if step.key == key:
+                    return phase, step
+        raise Http404
+
+    def locate_milestone(self, pk):
+        for phase in self.phases:
+            for step in phase.steps.all():
+                for milestone in step.milestones.all():
+                    if milestone.pk == pk:
+                        return phase, step, milestone
+        raise Http404
+
+
+def roadmap_page(slug, user=None):
+    """A published roadmap with its content and, for an enrolled learner, their progress."""
+    roadmap = get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED)
+    steps = Step.objects.live().prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.all()),
+        Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
+        "resources",
+        Prefetch("milestones", queryset=Milestone.objects.live()),
+    )
+    phases = list(
+        Phase.objects.live()
+        .filter(roadmap=roadmap)
+        .prefetch_related(Prefetch("steps", queryset=steps))
+    )
+    numbers, skills = {}, {}
+    for phase_number, phase in enumerate(phases, start=1):
+        phase.number = phase_number
+        for step_number, step in enumerate(phase.steps.all(), start=1):
+            step.number = f"{phase_number}.{step_number}"
+            numbers[step.pk] = step.number
+            for skill in step.skills.all():
+                skills[skill.pk] = skill
+    all_steps = [step for phase in phases for step in phase.steps.all()]
+    for step in all_steps:
+        step.prerequisites = [
+            (numbers[required.pk], required)
+            for required in step.requires.all()
+            if required.pk in numbers
+        ]
+    page = RoadmapPage(
+        roadmap=roadmap,
+        phases=phases,
+        skills=sorted(skills.values(), key=lambda skill: (skill.category, skill.name)),
+        step_count=len(all_steps),
+        milestone_count=sum(len(step.milestones.all()) for step in all_steps),
+        hours_total=sum(step.hours for step in all_steps),
+    )
+    if user is not None and user.is_authenticated:
+        page.enrollment = (
+            Enrollment.objects.filter(user=user, roadmap=roadmap)
+            .exclude(status=Enrollment.Status.LEFT)
+            .first()
+        )
+    if page.enrollment:
+        _attach_progress(page, all_steps)
+    return page
+
+
+def _attach_progress(page, all_steps):
+    """Mark what the learner has done, using the one progress arithmetic, in four queries."""
+    enrollment = page.enrollment
+    done = set(
+        MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False).values_list(
+            "milestone_id", flat=True
+        )
+    )
+    skipped = set(StepSkip.objects.filter(enrollment=enrollment).values_list("step_id", flat=True))
+    notes = dict(StepNote.objects.filter(enrollment=enrollment).values_list("step_id", "text"))
+    links = {}
+    for link in PersonalLink.objects.filter(enrollment=enrollment):
+        links.setdefault(link.step_id, []).append(link)
+    rows = []
+    for step in all_steps:
+        milestones = step.milestones.all()
+        for milestone in milestones:
+            milestone.is_done = milestone.pk in done
+        rows.append(
+            StepCounts(
+                step_id=step.pk,
+                phase_id=step.phase_id,
+                hours=step.hours,
+                total=len(milestones),
+                done=sum(milestone.is_done for milestone in milestones),
+                skipped=step.pk in skipped,
+            )
+        )
+        step.note = notes.get(step.pk, "")
+        step.links = links.get(step.pk, [])
+    page.progress = result = summarise(rows)
+    by_id = {step.pk: step for step in all_steps}
+    for phase in page.phases:
+        phase.tally = result.phases.get(phase.pk, Tally())
+        phase.all_skipped = all(step.pk in skipped for step in phase.steps.all())
+    for step in all_steps:
+        step.tally = result.steps[step.pk]
+        step.state = result.states[step.pk]
+        step.pending_prerequisites = [
+            (number, required)
+            for number, required in step.prerequisites
+            if result.states.get(required.pk) not in (StepState.DONE, StepState.SKIPPED)
+        ]
+    page.next_step = by_id.get(result.next_step_id)

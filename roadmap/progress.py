@@ -1,0 +1,166 @@
+"""Progress arithmetic: the one definition of percent, counts and hours every page uses.
+
+The pure functions work on `StepCounts` rows; `step_counts(enrollment)` fetches those rows
+with a fixed number of aggregate queries, whatever the size of the roadmap.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Count, Q
+
+from roadmap.models import MilestoneProgress, Step, StepSkip
+
+
+class StepState(StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class StepCounts:
+    """One step of a learner's roadmap: its live milestones and how many they have ticked."""
+
+    step_id: int
+    phase_id: int
+    hours: int
+    total: int
+    done: int
+    skipped: bool = False
+
+    def __post_init__(self):
+        if not 0 <= self.done <= self.total:
+            raise ValueError(f"done ({self.done}) must lie between 0 and total ({self.total})")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Milestone counts and hours for a step, a phase or a whole roadmap."""
+
+    total: int = 0
+    done: int = 0
+    skipped: int = 0
+    hours_total: float = 0.0
+    hours_remaining: float = 0.0
+
+    @property
+    def remaining(self):
+        return self.total - self.done - self.skipped
+
+    @property
+    def percent(self):
+        return percent(self.done + self.skipped, self.total)
+
+    @property
+    def is_complete(self):
+        return self.total > 0 and self.remaining == 0
+
+    def __add__(self, other):
+        return Tally(
+            total=self.total + other.total,
+            done=self.done + other.done,
+            skipped=self.skipped + other.skipped,
+            hours_total=self.hours_total + other.hours_total,
+            hours_remaining=self.hours_remaining + other.hours_remaining,
+        )
+
+
+@dataclass(frozen=True)
+class RoadmapProgress:
+    overall: Tally
+    phases: dict  # phase id -> Tally
+    steps: dict  # step id -> Tally
+    states: dict  # step id -> StepState
+    next_step_id: int | None = None  # the first step, in roadmap order, not done or skipped
+
+
+def percent(completed, total):
+    """Whole percent, rounded down so that 100 means every milestone is done or skipped."""
+    if total <= 0:
+        return 0
+    return completed * 100 // total
+
+
+def step_state(row):
+    if row.skipped:
+        return StepState.SKIPPED
+    if row.total and row.done == row.total:
+        return StepState.DONE
+    if row.done:
+        return StepState.IN_PROGRESS
+    return StepState.NOT_STARTED
+
+
+def step_tally(row):
+    """A skipped step's unticked milestones count as skipped; its hours are no longer owed."""
+    skipped = row.total - row.done if row.skipped else 0
+    left = row.total - row.done - skipped
+    remaining_hours = row.hours * left / row.total if row.total else 0.0
+    return Tally(
+        total=row.total,
+        done=row.done,
+        skipped=skipped,
+        hours_total=float(row.hours),
+        hours_remaining=remaining_hours,
+    )
+
+
+def summarise(rows):
+    """Roll step rows, given in roadmap order, up into per-step, per-phase and overall tallies."""
+    steps, states, phases = {}, {}, {}
+    overall = Tally()
+    next_step_id = None
+    for row in rows:
+        tally = step_tally(row)
+        steps[row.step_id] = tally
+        states[row.step_id] = state = step_state(row)
+        phases[row.phase_id] = phases.get(row.phase_id, Tally()) + tally
+        overall = overall + tally
+        if next_step_id is None and state not in (StepState.DONE, StepState.SKIPPED):
+            next_step_id = row.step_id
+    return RoadmapProgress(
+        overall=overall, phases=phases, steps=steps, states=states, next_step_id=next_step_id
+    )
+
+
+def step_counts(enrollment):
+    """Per-step milestone counts for an enrolment, in three queries."""
+    steps = (
+        Step.objects.live()
+        .filter(roadmap_id=enrollment.roadmap_id, phase__archived_at__isnull=True)
+        .annotate(
+            milestone_count=Count("milestones", filter=Q(milestones__archived_at__isnull=True)),
+        )
+        .order_by("phase__position", "phase_id", "position", "id")
+        .values_list("id", "phase_id", "hours", "milestone_count")
+    )
+    done = dict(
+        MilestoneProgress.objects.filter(
+            enrollment=enrollment,
+            done_at__isnull=False,
+            milestone__archived_at__isnull=True,
+        )
+        .values("milestone__step_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("milestone__step_id", "n")
+    )
+    skipped = set(StepSkip.objects.filter(enrollment=enrollment).values_list("step_id", flat=True))
+    return [
+        StepCounts(
+            step_id=step_id,
+            phase_id=phase_id,
+            hours=hours,
+            total=total,
+            done=done.get(step_id, 0),
+            skipped=step_id in skipped,
+        )
+        for step_id, phase_id, hours, total in steps
+    ]
+
+
+def summary(enrollment):
+    """The progress of one enrolment: overall, per phase and per step."""
+    return summarise(step_counts(enrollment))

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from roadmap.models import Enrollment
+from roadmap.views import learner, notes, public
+
+app_name = "roadmap"
+
+roadmap = "roadmaps/<slug:slug>/"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("roadmaps/", public.catalogue, name="catalogue"),
+    path(roadmap, public.roadmap_detail, name="roadmap-detail"),
+    path(f"{roadmap}enrol/", learner.enrol, name="enrol"),
+    path(
+        f"{roadmap}pause/",
+        learner.set_status,
+        {"status": Enrollment.Status.PAUSED},
+        name="pause",
+    ),
+    path(
+        f"{roadmap}resume/",
+        learner.set_status,
+        {"status": Enrollment.Status.ACTIVE},
+        name="resume",
+    ),
+    path(f"{roadmap}leave/", learner.leave, name="leave"),
+    path(f"{roadmap}reset/", learner.reset_roadmap, name="roadmap-reset"),
+    path(f"{roadmap}milestones/<int:milestone_id>/", learner.tick, name="milestone-tick"),
+    path(f"{roadmap}steps/<slug:key>/skip/", learner.skip_step, name="step-skip"),
+    path(f"{roadmap}steps/<slug:key>/reset/", learner.reset_step, name="step-reset"),
+    path(f"{roadmap}steps/<slug:key>/notes/", notes.step_notes, name="step-notes"),
+    path(f"{roadmap}steps/<slug:key>/links/", notes.add_link, name="link-add"),
+    path(
+        f"{roadmap}steps/<slug:key>/links/<int:link_id>/delete/",
+        notes.delete_link,
+        name="link-delete",
+    ),
+    path(f"{roadmap}phases/<slug:key>/skip/", learner.skip_phase, name="phase-skip"),
+    path(f"{roadmap}phases/<slug:key>/reset/", learner.reset_phase, name="phase-reset"),
+    path("healthz", public.healthz, name="healthz"),
+]

@@ -1,0 +1,80 @@
+"""A learner's private notes and links on a step, edited in place or on their own page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from roadmap import learning
+from roadmap.forms import LinkForm, NoteForm
+from roadmap.models import LINKS_PER_STEP, PersonalLink, Step, StepNote
+from roadmap.views.learner import enrollment_or_404
+
+
+def _step_or_404(enrollment, key):
+    return get_object_or_404(
+        Step.objects.live(), roadmap=enrollment.roadmap, key=key, phase__archived_at__isnull=True
+    )
+
+
+def _respond(request, enrollment, step, note_form=None, link_form=None, status=200):
+    """The notes partial for htmx, the notes page without it, or back to the roadmap."""
+    if status == 200 and request.method == "POST" and not request.htmx:
+        url = reverse("roadmap:roadmap-detail", args=[enrollment.roadmap.slug])
+        return redirect(f"{url}#step-{step.key}")
+    note = StepNote.objects.filter(enrollment=enrollment, step=step).first()
+    step.note = note.text if note else ""
+    step.links = list(PersonalLink.objects.filter(enrollment=enrollment, step=step))
+    context = {
+        "roadmap": enrollment.roadmap,
+        "step": step,
+        "note_form": note_form,
+        "link_form": link_form,
+        "links_left": LINKS_PER_STEP - len(step.links),
+    }
+    template = "roadmap/step_notes.html"
+    if request.htmx:
+        template = "roadmap/roadmap_detail.html#step-notes"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_notes(request, slug, key):
+    enrollment = enrollment_or_404(request.user, slug)
+    step = _step_or_404(enrollment, key)
+    if request.method == "GET":
+        return _respond(request, enrollment, step)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, enrollment, step, note_form=form, status=400)
+    learning.save_note(enrollment, step, form.cleaned_data["text"])
+    return _respond(request, enrollment, step)
+
+
+@login_required
+@require_POST
+def add_link(request, slug, key):
+    enrollment = enrollment_or_404(request.user, slug)
+    step = _step_or_404(enrollment, key)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            learning.add_link(enrollment, step, **form.cleaned_data)
+        except learning.TooManyLinks:
+            form.add_error(
+                None, _("You can keep up to %d links on a step. Remove one first.") % LINKS_PER_STEP
+            )
+    if form.errors:
+        return _respond(request, enrollment, step, link_form=form, status=400)
+    return _respond(request, enrollment, step)
+
+
+@login_required
+@require_POST
+def delete_link(request, slug, key, link_id):
+    enrollment = enrollment_or_404(request.user, slug)
+    step = _step_or_404(enrollment, key)
+    get_object_or_404(PersonalLink, pk=link_id, enrollment=enrollment, step=step).delete()
+    return _respond(request, enrollment, step)

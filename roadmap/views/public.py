@@ -1,0 +1,40 @@
+"""Public roadmap pages: landing, catalogue, the roadmap itself, and the health check."""
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from roadmap import pages
+from roadmap.forms import EnrolForm
+
+
+@require_safe
+def home(request):
+    return render(request, "roadmap/home.html", {"roadmaps": pages.published_roadmaps()[:3]})
+
+
+@require_safe
+def catalogue(request):
+    return render(request, "roadmap/catalogue.html", {"roadmaps": pages.published_roadmaps()})
+
+
+@require_safe
+def roadmap_detail(request, slug):
+    page = pages.roadmap_page(slug, request.user)
+    context = {"page": page, "enrol_form": None if page.enrollment else EnrolForm()}
+    return render(request, "roadmap/roadmap_detail.html", context)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Liveness and database check for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
