@@ -50,6 +50,12 @@ def test_resources_point_at_the_public_sites_the_articles_name(spec):
         "tensorflow.org",
         "scikit-learn.org",
         "github.com",
+        "edx.org",
+        "acm.org",
+        "linkedin.com",
+        "aws.amazon.com",
+        "cloud.google.com",
+        "microsoft.com",
     ):
         assert any(host == site or host.endswith("." + site) for host in hosts), site
 
@@ -90,6 +96,11 @@ def test_resources_point_at_the_public_sites_the_articles_name(spec):
         "open source",
         "portfolio",
         "communicat",
+        "julia",
+        "rust",
+        "career ladder",
+        "network",
+        "environmental",
     ],
 )
 def test_it_covers_the_topics_of_the_source_articles(spec, topic):
