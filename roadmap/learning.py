@@ -21,6 +21,15 @@ from roadmap.models import (
 )
 
 
+def lock(enrollment):
+    """Serialise one learner's concurrent writes on an enrolment (two tabs, double clicks).
+
+    Call inside a transaction: PostgreSQL holds the row lock until commit; SQLite's IMMEDIATE
+    transactions already take the database write lock at BEGIN.
+    """
+    list(Enrollment.objects.select_for_update().filter(pk=enrollment.pk).values_list("pk"))
+
+
 def enrol(user, roadmap, target_date=None, weekly_hours=None):
     """Enrol the user, or return their existing enrolment; returns (enrollment, created)."""
     defaults = {"target_date": target_date, "weekly_hours": weekly_hours}
@@ -50,6 +59,7 @@ def set_status(enrollment, status):
 def set_milestone(enrollment, milestone, done, now=None):
     """Mark a milestone done or not done; return whether anything changed."""
     now = now or timezone.now()
+    lock(enrollment)
     progress, _ = MilestoneProgress.objects.get_or_create(
         enrollment=enrollment, milestone=milestone
     )
@@ -77,6 +87,7 @@ def set_milestone(enrollment, milestone, done, now=None):
 def set_skipped(enrollment, steps, skipped, phase=None, now=None):
     """Mark steps "I already know this" (or undo it); one log entry per step that changed."""
     now = now or timezone.now()
+    lock(enrollment)
     step_ids = [step.pk for step in steps]
     if skipped:
         already = set(
@@ -103,6 +114,7 @@ def set_skipped(enrollment, steps, skipped, phase=None, now=None):
 def reset(enrollment, steps, phase=None, now=None):
     """Reset steps to not done for revision; history and first-done dates are kept."""
     now = now or timezone.now()
+    lock(enrollment)
     step_ids = [step.pk for step in steps]
     undone = MilestoneProgress.objects.filter(
         enrollment=enrollment, milestone__step_id__in=step_ids, done_at__isnull=False
@@ -153,8 +165,7 @@ class TooManyLinks(Exception):
 @transaction.atomic
 def add_link(enrollment, step, title, url):
     """Add a personal link, at most LINKS_PER_STEP per step, even from two tabs at once."""
-    # Locking the enrolment row serialises concurrent additions for this learner.
-    Enrollment.objects.select_for_update().filter(pk=enrollment.pk).exists()
+    lock(enrollment)
     if PersonalLink.objects.filter(enrollment=enrollment, step=step).count() >= LINKS_PER_STEP:
         raise TooManyLinks
     return PersonalLink.objects.create(enrollment=enrollment, step=step, title=title, url=url)

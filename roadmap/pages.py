@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from roadmap.history import recent_activity
 from roadmap.models import (
     Enrollment,
     Milestone,
@@ -57,6 +58,7 @@ class RoadmapPage:
     enrollment: Enrollment | None = None
     progress: RoadmapProgress | None = None
     next_step: Step | None = None
+    history: list | None = None
 
     def locate_phase(self, key):
         for phase in self.phases:
@@ -80,8 +82,11 @@ class RoadmapPage:
         raise Http404
 
 
-def roadmap_page(slug, user=None):
-    """A published roadmap with its content and, for an enrolled learner, their progress."""
+def roadmap_page(slug, user=None, with_history=True):
+    """A published roadmap with its content and, for an enrolled learner, their progress.
+
+    htmx responses pass with_history=False: the history list refreshes itself on its own.
+    """
     roadmap = get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED)
     steps = Step.objects.live().prefetch_related(
         Prefetch("skills", queryset=Skill.objects.all()),
@@ -125,6 +130,8 @@ def roadmap_page(slug, user=None):
         )
     if page.enrollment:
         _attach_progress(page, all_steps)
+        if with_history:
+            page.history = recent_activity(page.enrollment)
     return page
 
 

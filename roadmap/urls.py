@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path(f"{roadmap}leave/", learner.leave, name="leave"),
     path(f"{roadmap}reset/", learner.reset_roadmap, name="roadmap-reset"),
+    path(f"{roadmap}history/", learner.history_list, name="history"),
     path(f"{roadmap}milestones/<int:milestone_id>/", learner.tick, name="milestone-tick"),
     path(f"{roadmap}steps/<slug:key>/skip/", learner.skip_step, name="step-skip"),
     path(f"{roadmap}steps/<slug:key>/reset/", learner.reset_step, name="step-reset"),

@@ -11,13 +11,21 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
 
-from roadmap import learning, pages
+from roadmap import history, learning, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import Enrollment, Phase, Roadmap, Step
 
 TEMPLATE = "roadmap/roadmap_detail.html"
+PROGRESS_CHANGED = "progress-changed"  # htmx event: parts of the page that follow progress refresh
+
+
+def _partial(request, name, context):
+    """Render a named partial of the roadmap page and tell the page that progress changed."""
+    response = render(request, f"{TEMPLATE}#{name}", context)
+    return trigger_client_event(response, PROGRESS_CHANGED)
 
 
 def enrollment_or_404(user, slug):
@@ -97,10 +105,10 @@ def tick(request, slug, milestone_id):
         return HttpResponseBadRequest(_("Say done=1 or done=0."))
     learning.set_milestone(enrollment, milestone, done)
     if request.htmx:
-        page = pages.roadmap_page(slug, request.user)
+        page = pages.roadmap_page(slug, request.user, with_history=False)
         phase, step, milestone = page.locate_milestone(milestone.pk)
         context = {"page": page, "phase": phase, "step": step, "milestone": milestone}
-        return render(request, f"{TEMPLATE}#tick-response", context)
+        return _partial(request, "tick-response", context)
     return _back(slug, f"milestone-{milestone.key}")
 
 
@@ -133,10 +141,10 @@ def _change_step(request, slug, key, field, change):
         change(enrollment, [step], wanted)
     if not request.htmx:
         return _back(slug, f"step-{key}")
-    page = pages.roadmap_page(slug, request.user)
+    page = pages.roadmap_page(slug, request.user, with_history=False)
     phase, step = page.locate_step(key)
     context = {"page": page, "phase": phase, "step": step}
-    return render(request, f"{TEMPLATE}#step-response", context)
+    return _partial(request, "step-response", context)
 
 
 @login_required
@@ -164,9 +172,9 @@ def _change_phase(request, slug, key, field, change):
         change(enrollment, steps, wanted, phase=phase)
     if not request.htmx:
         return _back(slug, f"phase-{key}")
-    page = pages.roadmap_page(slug, request.user)
+    page = pages.roadmap_page(slug, request.user, with_history=False)
     context = {"page": page, "phase": page.locate_phase(key)}
-    return render(request, f"{TEMPLATE}#phase-response", context)
+    return _partial(request, "phase-response", context)
 
 
 @login_required
@@ -176,3 +184,12 @@ def reset_roadmap(request, slug):
     learning.reset(enrollment, list(Step.objects.live().filter(roadmap=enrollment.roadmap)))
     messages.success(request, _("Every step is back to not done. Your history is kept."))
     return _back(slug)
+
+
+@login_required
+@require_safe
+def history_list(request, slug):
+    """The latest entries of my activity log on this roadmap (an htmx partial)."""
+    enrollment = enrollment_or_404(request.user, slug)
+    context = {"roadmap": enrollment.roadmap, "entries": history.recent_activity(enrollment)}
+    return render(request, f"{TEMPLATE}#history-list", context)
