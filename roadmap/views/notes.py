@@ -1,5 +1,6 @@
 """A learner's private notes and links on a step, edited in place or on their own page."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +19,11 @@ def _step_or_404(enrollment, key):
     )
 
 
-def _respond(request, enrollment, step, note_form=None, link_form=None, status=200):
+def _respond(request, enrollment, step, note_form=None, link_form=None, status=200, notice=""):
     """The notes partial for htmx, the notes page without it, or back to the roadmap."""
     if status == 200 and request.method == "POST" and not request.htmx:
+        if notice:
+            messages.success(request, notice)
         url = reverse("roadmap:roadmap-detail", args=[enrollment.roadmap.slug])
         return redirect(f"{url}#step-{step.key}")
     note = StepNote.objects.filter(enrollment=enrollment, step=step).first()
@@ -32,6 +35,7 @@ def _respond(request, enrollment, step, note_form=None, link_form=None, status=2
         "note_form": note_form,
         "link_form": link_form,
         "links_left": LINKS_PER_STEP - len(step.links),
+        "notice": notice,
     }
     template = "roadmap/step_notes.html"
     if request.htmx:
@@ -50,7 +54,7 @@ def step_notes(request, slug, key):
     if not form.is_valid():
         return _respond(request, enrollment, step, note_form=form, status=400)
     learning.save_note(enrollment, step, form.cleaned_data["text"])
-    return _respond(request, enrollment, step)
+    return _respond(request, enrollment, step, notice=_("Note saved."))
 
 
 @login_required
@@ -68,7 +72,7 @@ def add_link(request, slug, key):
             )
     if form.errors:
         return _respond(request, enrollment, step, link_form=form, status=400)
-    return _respond(request, enrollment, step)
+    return _respond(request, enrollment, step, notice=_("Link added."))
 
 
 @login_required
@@ -77,4 +81,4 @@ def delete_link(request, slug, key, link_id):
     enrollment = enrollment_or_404(request.user, slug)
     step = _step_or_404(enrollment, key)
     get_object_or_404(PersonalLink, pk=link_id, enrollment=enrollment, step=step).delete()
-    return _respond(request, enrollment, step)
+    return _respond(request, enrollment, step, notice=_("Link removed."))

@@ -88,3 +88,24 @@ def test_the_notes_page_works_without_javascript(client):
     response = client.get(NOTES)
     assert response.status_code == 200
     assert "Your notes on Step 0.0" in response.content.decode()
+
+
+def test_saving_says_so_in_place_and_after_the_redirect(client):
+    enrolled_learner(client)
+
+    in_place = client.post(NOTES, {"text": "Revise eigenvalues."}, **HTMX).content.decode()
+    redirected = client.post(NOTES, {"text": "Again."}, follow=True).content.decode()
+    added = client.post(LINKS, {"title": "Docs", "url": "https://example.com/"}, **HTMX)
+
+    assert '<p class="saved" role="status">Note saved.</p>' in in_place
+    assert "Note saved." in redirected
+    assert "Link added." in added.content.decode()
+
+
+def test_a_refused_note_does_not_claim_it_was_saved(client):
+    enrolled_learner(client)
+
+    response = client.post(NOTES, {"text": "x" * 10_001}, **HTMX)
+
+    assert response.status_code == 400
+    assert "Note saved." not in response.content.decode()

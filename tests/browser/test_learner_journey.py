@@ -1,0 +1,144 @@
+"""The heart of Waypoint in a real browser: sign up, enrol, tick, skip, note, reload, reset.
+
+With JavaScript on, every change happens in place (htmx) and the page never reloads; with it
+off, the same forms work as plain POSTs that come back to the same place.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_no_axe_violations
+
+ROADMAP = "/roadmaps/machine-learning-engineer/"
+PASSWORD = "a-long-and-unusual-passphrase-42"
+TICKS = [
+    "Compute with vectors, matrices and their products by hand and in code",
+    "Explain a matrix as a linear transformation and interpret its determinant",
+    "Differentiate common functions and explain the derivative as a rate of change",
+]
+
+
+def sign_up_from_the_roadmap(page, username):
+    page.goto(ROADMAP)
+    page.get_by_role("button", name="Sign up to enrol").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail address").fill(f"{username}@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(re.escape(ROADMAP)))
+
+
+def overall_percent(page):
+    return int(page.locator("#overall-progress .percent").inner_text().rstrip("%"))
+
+
+def phase_bar(page, key):
+    return int(page.locator(f"#phase-{key}-progress progress").get_attribute("value"))
+
+
+def tick(page, title):
+    button = page.get_by_role("button", name=title)
+    button.click()
+    expect(page.get_by_role("button", name=title)).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_the_core_learner_journey(js, new_page, shipped_roadmap, screenshot):
+    page = new_page(js=js)
+    sign_up_from_the_roadmap(page, f"learner{int(js)}")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    expect(page.locator("#overall-progress .percent")).to_have_text("0%")
+    if js:
+        page.evaluate("window.stillTheSamePage = true")
+
+    for title in TICKS:
+        tick(page, title)
+
+    # 3 of 145 milestones: the percent floors to 2; the first phase's bar moves.
+    expect(page.locator("#overall-progress .percent")).to_have_text("2%")
+    assert phase_bar(page, "foundations") > 0
+    expect(page.locator("#step-linear-algebra-status")).to_contain_text("In progress")
+
+    page.get_by_role("button", name="I already know this phase").nth(1).click()  # Working with data
+    expect(page.locator("#phase-data-progress")).to_contain_text("100%")
+    expect(page.locator("#overall-progress")).to_contain_text("skipped")
+    skipped_percent = overall_percent(page)
+    assert skipped_percent > 2
+
+    step = page.locator("#step-probability-statistics")
+    step.get_by_text("Your notes and links").click()
+    step.get_by_label("Your note").fill("Revise Bayes before the exam. <script>alert(1)</script>")
+    step.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+
+    if js:
+        assert page.evaluate("window.stillTheSamePage") is True, "a tick reloaded the page"
+        assert page.console_errors == []
+
+    page.reload()
+    assert overall_percent(page) == skipped_percent
+    for title in TICKS:
+        expect(page.get_by_role("button", name=title)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#note-probability-statistics")).to_have_value(
+        "Revise Bayes before the exam. <script>alert(1)</script>"
+    )
+    expect(page.locator("#phase-data-progress")).to_contain_text("100%")
+
+    page.locator("#step-linear-algebra").get_by_role("button", name="Reset for revision").click()
+    expect(page.locator("#step-linear-algebra-status")).to_contain_text("Not started")
+    page.get_by_text("Your history on this roadmap").click()
+    history = page.locator("#history-list")
+    expect(history).to_contain_text("Reset “Linear algebra for machine learning” for revision")
+    expect(history).to_contain_text(f"Ticked “{TICKS[0]}”")
+    screenshot(page, f"journey-{'js' if js else 'nojs'}")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_enrolled_roadmap_page_has_no_axe_violations(scheme, new_page, shipped_roadmap):
+    page = new_page(color_scheme=scheme)
+    sign_up_from_the_roadmap(page, f"axe{scheme}")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    tick(page, TICKS[0])
+    page.get_by_text("Your history on this roadmap").click()
+    page.locator("#step-linear-algebra").get_by_text("Your notes and links").click()
+
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_enrolled_roadmap_page_fits_the_screen(width, new_page, shipped_roadmap, screenshot):
+    page = new_page(width=width)
+    sign_up_from_the_roadmap(page, f"w{width}")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    for title in TICKS:
+        tick(page, title)
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than a {width}px screen"
+    screenshot(page, f"enrolled-{width}")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_a_bad_link_shows_its_error_in_place_and_saves_nothing(js, new_page, shipped_roadmap):
+    from roadmap.models import PersonalLink
+
+    page = new_page(js=js)
+    sign_up_from_the_roadmap(page, f"links{int(js)}")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    step = page.locator("#step-python")
+    step.get_by_text("Your notes and links").click()
+    step.get_by_label("Link title").fill("Sneaky")
+    step.get_by_label("Address").fill("javascript:alert(1)")
+    step.get_by_role("button", name="Add link").click()
+
+    error = page.locator("#link-url-python-error")
+    expect(error).to_contain_text("http")
+    expect(page.get_by_label("Address")).to_have_attribute("aria-invalid", "true")
+    assert PersonalLink.objects.count() == 0
+    if js:
+        assert page.url.endswith(ROADMAP), "the error should appear in place"
+        expect(page.locator("#request-error")).to_be_hidden()
