@@ -1,8 +1,15 @@
 """Admin registrations to browse and edit all roadmap content and learner records."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from roadmap import curation
+from roadmap.content import ContentError
 from roadmap.models import (
     Activity,
     Enrollment,
@@ -10,6 +17,7 @@ from roadmap.models import (
     MilestoneProgress,
     Phase,
     Resource,
+    Revision,
     Roadmap,
     Skill,
     Step,
@@ -44,17 +52,98 @@ class ResourceInline(admin.TabularInline):
     extra = 0
 
 
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    fields = ["number", "created_at", "created_by", "source", "summary"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("what changed"))
+    def summary(self, revision):
+        from roadmap.content.diff import Change, RoadmapDiff
+
+        lines = RoadmapDiff([Change(**change) for change in revision.changes]).lines()
+        return "; ".join(lines[:6]) + ("; …" if len(lines) > 6 else "")
+
+
 @admin.register(Roadmap)
 class RoadmapAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "status", "updated_at"]
+    list_display = ["title", "slug", "status", "updated_at", "preview_link"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [PhaseInline]
+    readonly_fields = ["status"]
+    inlines = [PhaseInline, RevisionInline]
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=gettext_lazy("preview"))
+    def preview_link(self, roadmap):
+        url = reverse("roadmap:roadmap-preview", args=[roadmap.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Preview"))
+
+    @admin.action(description=gettext_lazy("Publish the selected roadmaps"))
+    def publish(self, request, queryset):
+        for roadmap in queryset:
+            try:
+                revision = curation.publish(roadmap, request.user)
+            except ContentError as error:
+                problems = "; ".join(f"{p.path}: {p.message}" for p in error.problems[:5])
+                message = _("“%(title)s” was not published: %(problems)s")
+                self.message_user(
+                    request, message % {"title": roadmap, "problems": problems}, messages.ERROR
+                )
+                continue
+            if revision:
+                message = _("“%(title)s” is published as revision %(number)d.")
+                values = {"title": roadmap, "number": revision.number}
+            else:
+                message, values = (
+                    _("“%(title)s” is published; its content did not change."),
+                    {"title": roadmap},
+                )
+            self.message_user(request, message % values, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Move the selected roadmaps back to draft"))
+    def unpublish(self, request, queryset):
+        for roadmap in queryset:
+            curation.unpublish(roadmap)
+        self.message_user(request, _("Moved back to draft. Learners no longer see them."))
+
+
+class ArchiveMixin:
+    """Content with learner progress cannot be deleted (PROTECT); archive it instead."""
+
+    actions = ["archive", "restore"]
+
+    @admin.action(description=gettext_lazy("Archive (hide from learners, keep their history)"))
+    def archive(self, request, queryset):
+        count = queryset.filter(archived_at__isnull=True).update(archived_at=timezone.now())
+        self.message_user(request, _("Archived %d. Learners' history on them is kept.") % count)
+
+    @admin.action(description=gettext_lazy("Restore from the archive"))
+    def restore(self, request, queryset):
+        count = queryset.filter(archived_at__isnull=False).update(archived_at=None)
+        self.message_user(request, _("Restored %d.") % count)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "archive_hint": _(
+                "Content that learners have progress on cannot be deleted, so that nobody "
+                "loses their history. Use the “Archive” action on the list page instead: it "
+                "hides the content from learners and keeps their records."
+            ),
+        }
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(ArchiveMixin, admin.ModelAdmin):
     list_display = ["title", "roadmap", "position", "archived_at"]
     list_filter = ["roadmap"]
     list_select_related = ["roadmap"]
@@ -63,9 +152,9 @@ class PhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(ArchiveMixin, admin.ModelAdmin):
     list_display = ["title", "phase", "roadmap", "hours", "position", "archived_at"]
-    list_filter = ["roadmap", "skills"]
+    list_filter = ["roadmap", "phase", "skills", "archived_at"]
     list_select_related = ["phase", "roadmap"]
     search_fields = ["title", "key", "summary"]
     autocomplete_fields = ["skills", "requires"]

@@ -218,6 +218,11 @@ class Enrollment(models.Model):
         _("weekly hours"), null=True, blank=True, validators=[MaxValueValidator(80)]
     )
     created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    seen_revision = models.PositiveIntegerField(
+        _("last revision seen"),
+        default=0,
+        help_text=_("The roadmap revision whose changes the learner has seen or dismissed."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -396,3 +401,39 @@ class PersonalLink(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Revision(models.Model):
+    """A published version of a roadmap: who published it, when, and what changed."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Published in the admin")
+        FILE = "file", _("Loaded from a content file")
+
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("roadmap")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    created_at = models.DateTimeField(_("published"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    snapshot = models.JSONField(_("content"), help_text=_("The roadmap as exported."))
+
+    class Meta:
+        ordering = ["roadmap", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "number"], name="one_number_per_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap} · {self.number}"

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from roadmap.curation import changes_since_seen
 from roadmap.history import recent_activity
 from roadmap.models import (
     Enrollment,
@@ -59,6 +60,7 @@ class RoadmapPage:
     progress: RoadmapProgress | None = None
     next_step: Step | None = None
     history: list | None = None
+    changes: tuple = (0, [])  # (latest revision number, what changed since the learner looked)
 
     def locate_phase(self, key):
         for phase in self.phases:
@@ -82,12 +84,17 @@ class RoadmapPage:
         raise Http404
 
 
-def roadmap_page(slug, user=None, with_history=True):
+def roadmap_page(slug, user=None, with_history=True, preview=False):
     """A published roadmap with its content and, for an enrolled learner, their progress.
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
     """
-    roadmap = get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED)
+    roadmaps = (
+        Roadmap.objects.all()
+        if preview
+        else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
+    )
+    roadmap = get_object_or_404(roadmaps, slug=slug)
     steps = Step.objects.live().prefetch_related(
         Prefetch("skills", queryset=Skill.objects.all()),
         Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
@@ -122,7 +129,7 @@ def roadmap_page(slug, user=None, with_history=True):
         milestone_count=sum(len(step.milestones.all()) for step in all_steps),
         hours_total=sum(step.hours for step in all_steps),
     )
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and not preview:
         page.enrollment = (
             Enrollment.objects.filter(user=user, roadmap=roadmap)
             .exclude(status=Enrollment.Status.LEFT)
@@ -132,6 +139,7 @@ def roadmap_page(slug, user=None, with_history=True):
         _attach_progress(page, all_steps)
         if with_history:
             page.history = recent_activity(page.enrollment)
+            page.changes = changes_since_seen(page.enrollment)
     return page
 
 

@@ -91,6 +91,10 @@ def write_roadmap(spec):
     steps = _write_steps(roadmap, spec, phases, skills, report)
     _write_milestones(roadmap, spec, steps, report)
     _retire_missing(roadmap, spec, report)
+    if report.changed and roadmap.status == Roadmap.Status.PUBLISHED:
+        from roadmap.curation import record_revision  # curation builds on this module
+
+        record_revision(roadmap, source="file")
     return report
 
 

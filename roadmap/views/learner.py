@@ -7,14 +7,14 @@ to the same place on the roadmap page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from roadmap import history, learning, pages
+from roadmap import curation, history, learning, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import Enrollment, Phase, Roadmap, Step
 
@@ -193,3 +193,18 @@ def history_list(request, slug):
     enrollment = enrollment_or_404(request.user, slug)
     context = {"roadmap": enrollment.roadmap, "entries": history.recent_activity(enrollment)}
     return render(request, f"{TEMPLATE}#history-list", context)
+
+
+@login_required
+@require_POST
+def dismiss_changes(request, slug):
+    """Hide the "what changed" notice up to the revision the learner was shown."""
+    enrollment = enrollment_or_404(request.user, slug)
+    try:
+        number = int(request.POST.get("revision", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Say which revision you have seen."))
+    curation.mark_seen(enrollment, number)
+    if request.htmx:
+        return HttpResponse("")
+    return _back(slug)

@@ -1,7 +1,7 @@
 """Public roadmap pages: landing, catalogue, the roadmap itself, and the health check."""
 
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -25,6 +25,16 @@ def roadmap_detail(request, slug):
     page = pages.roadmap_page(slug, request.user)
     context = {"page": page, "enrol_form": None if page.enrollment else EnrolForm()}
     return render(request, "roadmap/roadmap_detail.html", context)
+
+
+@never_cache
+@require_safe
+def roadmap_preview(request, slug):
+    """A draft (or published) roadmap as a learner would see it, for curators only."""
+    if not request.user.has_perm("roadmap.view_roadmap"):
+        raise Http404
+    page = pages.roadmap_page(slug, request.user, preview=True)
+    return render(request, "roadmap/roadmap_detail.html", {"page": page, "preview": True})
 
 
 @never_cache

@@ -1,0 +1,89 @@
+"""Publishing roadmaps and telling learners what changed. Plain functions.
+
+A revision is recorded whenever a published roadmap's content changes, through the admin's
+Publish action or through `loadroadmap`; both validate with the YAML loader's one schema.
+"""
+
+from django.db import transaction
+from django.db.models import Max
+
+from roadmap.content.diff import diff_roadmaps
+from roadmap.content.exporter import roadmap_to_data
+from roadmap.content.schema import validate
+from roadmap.models import Enrollment, Revision, Roadmap
+
+
+def latest_revision_number(roadmap):
+    return roadmap.revisions.aggregate(number=Max("number"))["number"] or 0
+
+
+def record_revision(roadmap, user=None, source=Revision.Source.ADMIN):
+    """Record the roadmap's current content as a new revision if it differs from the last."""
+    data = roadmap_to_data(roadmap)
+    last = roadmap.revisions.order_by("-number").first()
+    changes = diff_roadmaps(last.snapshot if last else None, data)
+    if last is not None and not changes:
+        return None
+    return Revision.objects.create(
+        roadmap=roadmap,
+        number=(last.number if last else 0) + 1,
+        created_by=user,
+        source=source,
+        changes=changes.as_data(),
+        snapshot=data,
+    )
+
+
+@transaction.atomic
+def publish(roadmap, user=None):
+    """Validate the roadmap as the loader would, publish it and record a revision.
+
+    Raises ContentError, naming the place and the problem, and changes nothing, when the
+    content would not load from a file (a step without milestones, a `requires` cycle, ...).
+    """
+    data = roadmap_to_data(roadmap)
+    data["status"] = Roadmap.Status.PUBLISHED
+    validate(data, source=roadmap.slug)
+    Roadmap.objects.filter(pk=roadmap.pk).update(status=Roadmap.Status.PUBLISHED)
+    roadmap.status = Roadmap.Status.PUBLISHED
+    return record_revision(roadmap, user, Revision.Source.ADMIN)
+
+
+def unpublish(roadmap):
+    Roadmap.objects.filter(pk=roadmap.pk).update(status=Roadmap.Status.DRAFT)
+    roadmap.status = Roadmap.Status.DRAFT
+
+
+def changes_since_seen(enrollment):
+    """(latest revision number, sentences describing what changed since the learner looked).
+
+    The baseline is the revision the learner last saw or dismissed; for an enrolment older
+    than that bookkeeping, the latest revision published before they enrolled. Two queries.
+    """
+    revisions = list(
+        Revision.objects.filter(roadmap_id=enrollment.roadmap_id)
+        .order_by("number")
+        .values_list("pk", "number", "created_at")
+    )
+    if not revisions or revisions[-1][1] <= enrollment.seen_revision:
+        return 0, []
+    if enrollment.seen_revision:
+        base = next((r for r in reversed(revisions) if r[1] <= enrollment.seen_revision), None)
+    else:
+        earlier = [r for r in revisions if r[2] <= enrollment.created_at]
+        base = earlier[-1] if earlier else revisions[0]
+    latest = revisions[-1]
+    if base is None or base[0] == latest[0]:
+        return latest[1], []
+    snapshots = dict(
+        Revision.objects.filter(pk__in=[base[0], latest[0]]).values_list("pk", "snapshot")
+    )
+    lines = diff_roadmaps(snapshots[base[0]], snapshots[latest[0]]).lines()
+    return latest[1], lines
+
+
+def mark_seen(enrollment, number):
+    """Dismiss the change notice up to revision `number` (never backwards)."""
+    Enrollment.objects.filter(pk=enrollment.pk, seen_revision__lt=number).update(
+        seen_revision=number
+    )
