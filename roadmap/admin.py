@@ -52,6 +52,43 @@ class ResourceInline(admin.TabularInline):
     extra = 0
 
 
+class RecordsRevisions:
+    """Edits to a published roadmap are live at once, so each save records a revision."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        roadmap = getattr(form.instance, "roadmap", form.instance)
+        if roadmap.is_published:
+            curation.record_revision(roadmap, request.user)
+
+
+class ArchiveMixin:
+    """Content with learner progress cannot be deleted (PROTECT); archive it instead."""
+
+    actions = ["archive", "restore"]
+
+    @admin.action(description=gettext_lazy("Archive (hide from learners, keep their history)"))
+    def archive(self, request, queryset):
+        count = queryset.filter(archived_at__isnull=True).update(archived_at=timezone.now())
+        self.message_user(request, _("Archived %d. Learners' history on them is kept.") % count)
+
+    @admin.action(description=gettext_lazy("Restore from the archive"))
+    def restore(self, request, queryset):
+        count = queryset.filter(archived_at__isnull=False).update(archived_at=None)
+        self.message_user(request, _("Restored %d.") % count)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "archive_hint": _(
+                "Content that learners have progress on cannot be deleted, so that nobody "
+                "loses their history. Use the “Archive” action on the list page instead: it "
+                "hides the content from learners and keeps their records."
+            ),
+        }
+        return super().delete_view(request, object_id, extra_context)
+
+
 class RevisionInline(admin.TabularInline):
     model = Revision
     fields = ["number", "created_at", "created_by", "source", "summary"]
@@ -72,7 +109,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(RecordsRevisions, admin.ModelAdmin):
     list_display = ["title", "slug", "status", "updated_at", "preview_link"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -115,35 +152,8 @@ class RoadmapAdmin(admin.ModelAdmin):
         self.message_user(request, _("Moved back to draft. Learners no longer see them."))
 
 
-class ArchiveMixin:
-    """Content with learner progress cannot be deleted (PROTECT); archive it instead."""
-
-    actions = ["archive", "restore"]
-
-    @admin.action(description=gettext_lazy("Archive (hide from learners, keep their history)"))
-    def archive(self, request, queryset):
-        count = queryset.filter(archived_at__isnull=True).update(archived_at=timezone.now())
-        self.message_user(request, _("Archived %d. Learners' history on them is kept.") % count)
-
-    @admin.action(description=gettext_lazy("Restore from the archive"))
-    def restore(self, request, queryset):
-        count = queryset.filter(archived_at__isnull=False).update(archived_at=None)
-        self.message_user(request, _("Restored %d.") % count)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "archive_hint": _(
-                "Content that learners have progress on cannot be deleted, so that nobody "
-                "loses their history. Use the “Archive” action on the list page instead: it "
-                "hides the content from learners and keeps their records."
-            ),
-        }
-        return super().delete_view(request, object_id, extra_context)
-
-
 @admin.register(Phase)
-class PhaseAdmin(ArchiveMixin, admin.ModelAdmin):
+class PhaseAdmin(RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
     list_display = ["title", "roadmap", "position", "archived_at"]
     list_filter = ["roadmap"]
     list_select_related = ["roadmap"]
@@ -152,7 +162,7 @@ class PhaseAdmin(ArchiveMixin, admin.ModelAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(ArchiveMixin, admin.ModelAdmin):
+class StepAdmin(RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
     list_display = ["title", "phase", "roadmap", "hours", "position", "archived_at"]
     list_filter = ["roadmap", "phase", "skills", "archived_at"]
     list_select_related = ["phase", "roadmap"]

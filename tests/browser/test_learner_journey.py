@@ -137,7 +137,7 @@ def test_a_bad_link_shows_its_error_in_place_and_saves_nothing(js, new_page, shi
 
     error = page.locator("#link-url-python-error")
     expect(error).to_contain_text("http")
-    expect(page.get_by_label("Address")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#link-url-python")).to_have_attribute("aria-invalid", "true")
     assert PersonalLink.objects.count() == 0
     if js:
         assert page.url.endswith(ROADMAP), "the error should appear in place"
