@@ -110,7 +110,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Roadmap)
 class RoadmapAdmin(RecordsRevisions, admin.ModelAdmin):
-    list_display = ["title", "slug", "status", "updated_at", "preview_link"]
+    list_display = ["title", "slug", "status", "updated_at", "preview_link", "insight_link"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -122,6 +122,11 @@ class RoadmapAdmin(RecordsRevisions, admin.ModelAdmin):
     def preview_link(self, roadmap):
         url = reverse("roadmap:roadmap-preview", args=[roadmap.slug])
         return format_html('<a href="{}">{}</a>', url, _("Preview"))
+
+    @admin.display(description=gettext_lazy("insight"))
+    def insight_link(self, roadmap):
+        url = reverse("roadmap:roadmap-insight", args=[roadmap.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Where learners stall"))
 
     @admin.action(description=gettext_lazy("Publish the selected roadmaps"))
     def publish(self, request, queryset):

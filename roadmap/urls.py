@@ -29,6 +29,7 @@ urlpatterns = [
     path(f"{roadmap}history/", learner.history_list, name="history"),
     path(f"{roadmap}changes/seen/", learner.dismiss_changes, name="changes-seen"),
     path(f"{roadmap}preview/", public.roadmap_preview, name="roadmap-preview"),
+    path(f"{roadmap}insight/", public.roadmap_insight, name="roadmap-insight"),
     path(f"{roadmap}milestones/<int:milestone_id>/", learner.tick, name="milestone-tick"),
     path(f"{roadmap}steps/<slug:key>/skip/", learner.skip_step, name="step-skip"),
     path(f"{roadmap}steps/<slug:key>/reset/", learner.reset_step, name="step-reset"),

@@ -9,6 +9,12 @@ SHIPPED = Path(__file__).resolve().parent.parent / "content" / "roadmaps"
 ML_ROADMAP = SHIPPED / "machine-learning-engineer.yaml"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test passwords quickly; production keeps Django's slow, strong default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def ml_roadmap(db):
     """The shipped Machine Learning Engineer roadmap, loaded through the real loader."""

@@ -2,12 +2,13 @@
 
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import pages
+from roadmap import insight, pages
 from roadmap.forms import EnrolForm
+from roadmap.models import Roadmap
 
 
 @require_safe
@@ -35,6 +36,16 @@ def roadmap_preview(request, slug):
         raise Http404
     page = pages.roadmap_page(slug, request.user, preview=True)
     return render(request, "roadmap/roadmap_detail.html", {"page": page, "preview": True})
+
+
+@require_safe
+def roadmap_insight(request, slug):
+    """Where learners stall on a roadmap: for staff who curate it, a 404 for anyone else."""
+    if not (request.user.is_staff and request.user.has_perm("roadmap.view_roadmap")):
+        raise Http404
+    roadmap = get_object_or_404(Roadmap, slug=slug)
+    context = {"roadmap": roadmap, "insight": insight.roadmap_insight(roadmap)}
+    return render(request, "roadmap/insight.html", context)
 
 
 @never_cache
