@@ -58,6 +58,7 @@ class RecordsRevisions:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         roadmap = getattr(form.instance, "roadmap", form.instance)
+        curation.renumber(roadmap)
         if roadmap.is_published:
             curation.record_revision(roadmap, request.user)
 

@@ -10,11 +10,30 @@ from django.db.models import Max
 from roadmap.content.diff import diff_roadmaps
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
-from roadmap.models import Enrollment, Revision, Roadmap
+from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
 
 
 def latest_revision_number(roadmap):
     return roadmap.revisions.aggregate(number=Max("number"))["number"] or 0
+
+
+def renumber(roadmap):
+    """Give phases, steps and milestones positions 0, 1, 2... in their current order.
+
+    The admin accepts any position numbers; content files are positional. Renumbering after
+    each admin save keeps an exported file and the database identical (export → load writes
+    nothing).
+    """
+    for model, parent in ((Phase, "roadmap_id"), (Step, "phase_id"), (Milestone, "step_id")):
+        rows = model.objects.live().filter(roadmap=roadmap).order_by(parent, "position", "id")
+        changed, counters = [], {}
+        for row in rows.only("id", "position", parent):
+            position = counters.get(getattr(row, parent), 0)
+            counters[getattr(row, parent)] = position + 1
+            if row.position != position:
+                row.position = position
+                changed.append(row)
+        model.objects.bulk_update(changed, ["position"])
 
 
 def record_revision(roadmap, user=None, source=Revision.Source.ADMIN):

@@ -251,3 +251,21 @@ def test_deleting_content_with_progress_is_refused_with_a_pointer_to_archiving()
     step.refresh_from_db()
     assert step.archived_at is not None
     assert "Step 0.0" not in Client().get(PAGE).content.decode()
+
+
+def test_a_roadmap_edited_like_the_admin_does_exports_and_loads_back_unchanged():
+    from roadmap.content import export_roadmap, parse_text
+
+    roadmap = load_roadmap(roadmap_data())
+    step = Step.objects.get(key="step-0-1")
+    step.title = "Edited in the admin"
+    step.save()
+    Milestone.objects.create(roadmap=roadmap, step=step, key="admin-added", title="New", position=5)
+    curation.renumber(roadmap)  # what every admin save does
+    curation.record_revision(roadmap)
+    before = Revision.objects.count()
+
+    report = write_roadmap(parse_text(export_roadmap("test-roadmap")))
+
+    assert not report.changed
+    assert Revision.objects.count() == before
