@@ -1,7 +1,7 @@
 from django.urls import path
 
 from roadmap.models import Enrollment
-from roadmap.views import learner, notes, public
+from roadmap.views import dashboards, learner, notes, public
 
 app_name = "roadmap"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("roadmaps/", public.catalogue, name="catalogue"),
     path(roadmap, public.roadmap_detail, name="roadmap-detail"),
+    path("dashboard/", dashboards.overview, name="dashboard"),
+    path("dashboard/<slug:slug>/", dashboards.roadmap_dashboard, name="dashboard-roadmap"),
     path(f"{roadmap}enrol/", learner.enrol, name="enrol"),
     path(
         f"{roadmap}pause/",

@@ -1,0 +1,379 @@
+"""The numbers on the dashboards: progress, streaks, the activity heatmap, pace and projection.
+
+Every figure comes from the one progress arithmetic (`roadmap.progress`) and from aggregate
+queries: a fixed number of queries whatever the number of enrolments, steps or log entries.
+Days are the learner's own days, in the time zone of their settings.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from roadmap.history import recent_activity
+from roadmap.models import (
+    Activity,
+    Enrollment,
+    MilestoneProgress,
+    Phase,
+    Resource,
+    Step,
+    StepSkip,
+)
+from roadmap.progress import StepCounts, StepState, summarise
+
+HEATMAP_WEEKS = 53
+PACE_DAYS = 28
+NEXT_UP = 3
+RECENT = 20
+
+
+def learner_zone(user):
+    try:
+        return ZoneInfo(user.time_zone or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def local_today(zone, now=None):
+    return (now or timezone.now()).astimezone(zone).date()
+
+
+# Streaks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Streak:
+    current: int
+    longest: int
+
+
+def streaks(days, today):
+    """Current and longest runs of consecutive days in `days` (a set of dates).
+
+    The current streak ends today, or yesterday when nothing is ticked yet today: a streak
+    stays alive until the learner's day is over.
+    """
+    if not days:
+        return Streak(0, 0)
+    longest = run = 0
+    previous = None
+    for day in sorted(days):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    day = today if today in days else today - timedelta(days=1)
+    while day in days:
+        current += 1
+        day -= timedelta(days=1)
+    return Streak(current, longest)
+
+
+def ticked_days(activities, zone):
+    """{local date: distinct milestones ticked that day}, counted by the database."""
+    rows = (
+        activities.filter(kind=Activity.Kind.TICKED)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(milestones=Count("milestone_id", distinct=True))
+        .order_by()
+        .values_list("day", "milestones")
+    )
+    return {_as_date(day): count for day, count in rows}
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+# Heatmap ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeatmapDay:
+    day: date
+    count: int
+    level: int  # 0 (nothing) .. 4 (the busiest days)
+
+
+def heatmap(days, today, weeks=HEATMAP_WEEKS):
+    """Columns of seven days (Monday first) ending with this week; levels scale to the max."""
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    busiest = max((count for day, count in days.items() if start <= day <= today), default=0)
+    columns = []
+    for week in range(weeks):
+        column = []
+        for weekday in range(7):
+            day = start + timedelta(weeks=week, days=weekday)
+            if day > today:
+                break
+            count = days.get(day, 0)
+            level = 0 if not count else min(4, 1 + (count - 1) * 4 // max(busiest, 1))
+            column.append(HeatmapDay(day, count, level))
+        columns.append(column)
+    return columns
+
+
+# Pace and projection ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projection:
+    hours_remaining: float
+    weekly_hours: float  # the pace used for the projection
+    from_history: bool  # True: measured over the last four weeks; False: the weekly goal
+    finish: date | None  # None when there is no pace to project from
+    target: date | None
+    weeks_behind: int = 0  # > 0 when the projected finish is after the target date
+
+    @property
+    def on_track(self):
+        return self.target is not None and self.finish is not None and self.weeks_behind == 0
+
+
+def project(hours_remaining, hours_last_4_weeks, weekly_goal, today, target=None):
+    """Finish date from the recent pace, or from the weekly goal when there is no history."""
+    from_history = hours_last_4_weeks > 0
+    weekly = hours_last_4_weeks / (PACE_DAYS / 7) if from_history else float(weekly_goal or 0)
+    if hours_remaining <= 0:
+        finish = today
+    elif weekly > 0:
+        finish = today + timedelta(days=math.ceil(hours_remaining / weekly * 7))
+    else:
+        finish = None
+    behind = 0
+    if target and finish and finish > target:
+        behind = math.ceil((finish - target).days / 7)
+    return Projection(hours_remaining, weekly, from_history, finish, target, behind)
+
+
+def hours_of_ticks(milestone_steps, step_hours):
+    """Hours a set of ticked milestones stand for: each is its step's hours / its milestones."""
+    total = 0.0
+    for __, step_id in milestone_steps:
+        hours, count = step_hours.get(step_id, (0, 0))
+        total += hours / count if count else 0
+    return total
+
+
+# Progress for several enrolments in fixed queries ----------------------------------------
+
+
+def progress_by_enrollment(enrollments):
+    """{enrolment id: (RoadmapProgress, [step rows])} in three queries for all enrolments."""
+    roadmap_ids = {e.roadmap_id for e in enrollments}
+    steps = list(
+        Step.objects.live()
+        .filter(roadmap_id__in=roadmap_ids, phase__archived_at__isnull=True)
+        .annotate(total=Count("milestones", filter=Q(milestones__archived_at__isnull=True)))
+        .order_by("roadmap_id", "phase__position", "phase_id", "position", "id")
+        .values("id", "roadmap_id", "phase_id", "hours", "total", "title", "key")
+    )
+    done = {}
+    rows = (
+        MilestoneProgress.objects.filter(
+            enrollment__in=[e.pk for e in enrollments],
+            done_at__isnull=False,
+            milestone__archived_at__isnull=True,
+        )
+        .values("enrollment_id", "milestone__step_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("enrollment_id", "milestone__step_id", "n")
+    )
+    for enrollment_id, step_id, count in rows:
+        done[enrollment_id, step_id] = count
+    skipped = set(
+        StepSkip.objects.filter(enrollment__in=[e.pk for e in enrollments]).values_list(
+            "enrollment_id", "step_id"
+        )
+    )
+    result = {}
+    for enrollment in enrollments:
+        mine = [s for s in steps if s["roadmap_id"] == enrollment.roadmap_id]
+        counts = [
+            StepCounts(
+                step_id=s["id"],
+                phase_id=s["phase_id"],
+                hours=s["hours"],
+                total=s["total"],
+                done=done.get((enrollment.pk, s["id"]), 0),
+                skipped=(enrollment.pk, s["id"]) in skipped,
+            )
+            for s in mine
+        ]
+        result[enrollment.pk] = (summarise(counts), mine)
+    return result
+
+
+# The two dashboards ----------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentCard:
+    enrollment: Enrollment
+    progress: object
+    next_step: dict | None
+    last_activity: datetime | None
+
+
+@dataclass
+class Overview:
+    cards: list
+    total: object  # Tally across all enrolments
+    streak: Streak
+    hours_this_week: float
+    weekly_goal: int
+    rule: str = ""
+
+
+def overview(user, now=None):
+    """/dashboard/: one card per enrolment, totals, streaks and this week's hours."""
+    from roadmap.progress import Tally
+
+    zone = learner_zone(user)
+    today = local_today(zone, now)
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=Enrollment.Status.LEFT)
+        .select_related("roadmap")
+        .order_by("-created_at")
+    )
+    progress = progress_by_enrollment(enrollments) if enrollments else {}
+    last = dict(
+        Activity.objects.filter(enrollment__user=user)
+        .values("enrollment_id")
+        .annotate(last=Max("created_at"))
+        .order_by()
+        .values_list("enrollment_id", "last")
+    )
+    activities = Activity.objects.filter(enrollment__user=user)
+    days = ticked_days(activities, zone)
+    week_start = datetime.combine(today - timedelta(days=today.weekday()), time(), tzinfo=zone)
+    step_hours = {
+        s["id"]: (s["hours"], s["total"]) for __, steps in progress.values() for s in steps
+    }
+    this_week = _ticked_milestones(activities, week_start)
+    cards, total = [], Tally()
+    for enrollment in enrollments:
+        summary, steps = progress[enrollment.pk]
+        by_id = {s["id"]: s for s in steps}
+        cards.append(
+            EnrolmentCard(
+                enrollment, summary, by_id.get(summary.next_step_id), last.get(enrollment.pk)
+            )
+        )
+        total = total + summary.overall
+    return Overview(
+        cards=cards,
+        total=total,
+        streak=streaks(set(days), today),
+        hours_this_week=hours_of_ticks(this_week, step_hours),
+        weekly_goal=user.weekly_hours_goal,
+    )
+
+
+def _ticked_milestones(activities, since):
+    """Distinct (milestone, step) pairs ticked since a moment, in one query."""
+    return set(
+        activities.filter(kind=Activity.Kind.TICKED, created_at__gte=since)
+        .values_list("milestone_id", "milestone__step_id")
+        .distinct()
+    )
+
+
+@dataclass
+class SkillShare:
+    name: str
+    category: str
+    total: int
+    completed: int  # done or skipped milestones
+
+    @property
+    def percent(self):
+        from roadmap.progress import percent
+
+        return percent(self.completed, self.total)
+
+
+@dataclass
+class RoadmapDashboard:
+    enrollment: Enrollment
+    progress: object
+    phases: list
+    skills: list
+    heatmap: list
+    days_active: int
+    ticks_this_year: int
+    streak: Streak
+    projection: Projection
+    hours_last_4_weeks: float
+    recent: list
+    next_steps: list = field(default_factory=list)
+    today: date | None = None
+
+
+def roadmap_dashboard(enrollment, now=None):
+    """/dashboard/<slug>/: everything about one enrolment."""
+    user = enrollment.user
+    zone = learner_zone(user)
+    today = local_today(zone, now)
+    summary, steps = progress_by_enrollment([enrollment])[enrollment.pk]
+    phases = list(Phase.objects.live().filter(roadmap_id=enrollment.roadmap_id))
+    for phase in phases:
+        phase.tally = summary.phases.get(phase.pk)
+    phases = [phase for phase in phases if phase.tally is not None]
+    activities = Activity.objects.filter(enrollment=enrollment)
+    days = ticked_days(activities, zone)
+    step_hours = {s["id"]: (s["hours"], s["total"]) for s in steps}
+    since = datetime.combine(today - timedelta(days=PACE_DAYS - 1), time(), tzinfo=zone)
+    recent_hours = hours_of_ticks(_ticked_milestones(activities, since), step_hours)
+    weekly_goal = enrollment.weekly_hours or user.weekly_hours_goal
+    projection = project(
+        summary.overall.hours_remaining, recent_hours, weekly_goal, today, enrollment.target_date
+    )
+    grid = heatmap(days, today)
+    first_day = grid[0][0].day
+    open_steps = [
+        s for s in steps if summary.states[s["id"]] not in (StepState.DONE, StepState.SKIPPED)
+    ][:NEXT_UP]
+    resources = {}
+    for resource in Resource.objects.filter(step_id__in=[s["id"] for s in open_steps]):
+        resources.setdefault(resource.step_id, []).append(resource)
+    for step in open_steps:
+        step["resources"] = resources.get(step["id"], [])
+        step["tally"] = summary.steps[step["id"]]
+    return RoadmapDashboard(
+        enrollment=enrollment,
+        progress=summary,
+        phases=phases,
+        skills=skill_shares(summary, steps),
+        heatmap=grid,
+        days_active=sum(1 for day in days if first_day <= day <= today),
+        ticks_this_year=sum(count for day, count in days.items() if first_day <= day <= today),
+        streak=streaks(set(days), today),
+        projection=projection,
+        hours_last_4_weeks=recent_hours,
+        recent=recent_activity(enrollment, RECENT),
+        next_steps=open_steps,
+        today=today,
+    )
+
+
+def skill_shares(summary, steps):
+    """For each skill the roadmap builds, the share of its milestones done or skipped."""
+    links = Step.skills.through.objects.filter(step_id__in=[s["id"] for s in steps]).values_list(
+        "step_id", "skill__name", "skill__category"
+    )
+    shares = {}
+    for step_id, name, category in links:
+        tally = summary.steps[step_id]
+        share = shares.setdefault(name, SkillShare(name, category, 0, 0))
+        share.total += tally.total
+        share.completed += tally.done + tally.skipped
+    return sorted(shares.values(), key=lambda s: (-s.percent, s.name))
