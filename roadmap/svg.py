@@ -41,7 +41,7 @@ def ring(percent, label, ident):
     )
 
 
-def bars(items, title, ident, width=320):
+def bars(items, title, ident, width=360):
     """Horizontal bars, one per (label, percent, caption) item, as one accessible image."""
     row = 34
     height = max(row * len(items), row)

@@ -56,7 +56,7 @@ def test_an_enrolment_without_activity_has_its_empty_states(learner):
 
     html = logged_in(user).get(DASHBOARD).content.decode()
 
-    assert "0 milestones ticked on 0 days" in html
+    assert "0 milestones ticked in the last 53 weeks. Active on 0 days." in html
     assert "Nothing yet." in html
     assert "set a weekly hours goal" in html
 
