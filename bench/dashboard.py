@@ -1,0 +1,121 @@
+"""Dashboard benchmark: query counts and render times, as ratios to a plain Django view.
+
+Run from the project folder:  .venv/bin/python bench/dashboard.py [--days 365] [--runs 30]
+
+It builds a throwaway SQLite database (or uses DATABASE_URL if set: it must be an empty
+database you can write to), loads the shipped ML roadmap, seeds one learner with a year of
+daily activity, then times each dashboard against a plain view that returns the same number
+of bytes through the same middleware. The machine is shared and noisy, so only the ratios
+measured in one run mean anything.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROADMAP_PAGE = "/roadmaps/machine-learning-engineer/"
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    folder = tempfile.mkdtemp(prefix="waypoint-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "0123456789abcdef" * 3)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain http here
+    # Static URLs without collectstatic's manifest; the pages render the same otherwise.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.urls import clear_url_caches, path
+    from django.utils import timezone
+
+    import config.urls
+    from roadmap import learning
+    from roadmap.content import load_files
+    from roadmap.models import Milestone, Roadmap
+
+    call_command("migrate", verbosity=0)
+    load_files([ROOT / "content" / "roadmaps" / "machine-learning-engineer.yaml"])
+    roadmap = Roadmap.objects.get(slug="machine-learning-engineer")
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("bench", "bench@example.com", "bench-password")
+    enrollment, __ = learning.enrol(user, roadmap)
+    milestones = list(Milestone.objects.filter(roadmap=roadmap).order_by("step__phase__position"))
+    start = timezone.now() - timedelta(days=args.days)
+    for day in range(args.days):  # tick and untick every day: a year of log entries
+        milestone = milestones[day % len(milestones)]
+        when = start + timedelta(days=day, hours=12)
+        learning.set_milestone(enrollment, milestone, True, now=when)
+        if day % 3 == 0:
+            learning.set_milestone(enrollment, milestone, False, now=when)
+
+    body = {}
+
+    def plain(request):
+        return HttpResponse(body["bytes"])
+
+    config.urls.urlpatterns.append(path("bench/plain/", plain))
+    clear_url_caches()
+    client = Client()
+    client.force_login(user)
+
+    def measure(url):
+        client.get(url)  # warm up
+        queries = []
+
+        def count(run, sql, *rest):
+            queries.append(sql)
+            return run(sql, *rest)
+
+        with connection.execute_wrapper(count):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for __ in range(args.runs):
+            began = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - began)
+        return response, len(queries), statistics.median(times)
+
+    print(f"{args.days} days of activity, {args.runs} runs each, {connection.vendor}")
+    print(f"{'page':<40}{'bytes':>8}{'queries':>9}{'median ms':>11}{'ratio':>8}")
+    pages = ("/dashboard/", "/dashboard/machine-learning-engineer/", ROADMAP_PAGE)
+    for url in pages:
+        response, queries, median = measure(url)
+        body["bytes"] = response.content
+        __, plain_queries, plain_median = measure("/bench/plain/")
+        size = len(response.content)
+        print(f"{url:<40}{size:>8}{queries:>9}{median * 1000:>11.1f}{median / plain_median:>7.1f}x")
+        plain = "  plain view, same bytes"
+        print(f"{plain:<40}{size:>8}{plain_queries:>9}{plain_median * 1000:>11.1f}{1:>7.1f}x")
+
+
+if __name__ == "__main__":
+    main()
