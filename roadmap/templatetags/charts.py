@@ -28,3 +28,14 @@ def phase_bars(phases, ident):
 @register.simple_tag
 def activity_heatmap(columns, summary, ident):
     return svg.heatmap(columns, summary, ident)
+
+
+@register.simple_tag
+def funnel_bars(phases, learners, ident):
+    from roadmap.progress import percent
+
+    items = [
+        (phase.phase.title, percent(phase.finished, learners), f"{phase.finished}/{learners}")
+        for phase in phases
+    ]
+    return svg.bars(items, _("Share of learners through each whole phase"), ident)

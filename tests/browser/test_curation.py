@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from roadmap import learning
 from roadmap.models import Milestone, Revision, Step
+from tests.browser.conftest import assert_no_axe_violations
 from tests.factories import enrol, make_user
 
 PASSWORD = "correct horse 42"  # tests.factories.make_user's password
@@ -66,3 +67,8 @@ def test_a_curator_edit_reaches_the_learner_with_progress_kept(new_page, shipped
     expect(page.locator("#roadmap-changes")).to_have_count(0)
     page.reload()
     expect(page.locator("#roadmap-changes")).to_have_count(0)
+
+    admin.goto(f"{ROADMAP}insight/")
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Machine Learning Engineer")
+    expect(admin.locator("#funnel-title")).to_be_visible()
+    assert_no_axe_violations(admin)

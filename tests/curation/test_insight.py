@@ -57,7 +57,8 @@ def test_funnel_stalls_and_skips_are_counted_per_learner():
 
 
 def test_only_staff_curators_see_the_insight_page():
-    load_roadmap(roadmap_data())
+    roadmap = load_roadmap(roadmap_data())
+    enrol(make_user("someone"), roadmap)
     learner = Client()
     learner.force_login(make_user())
     staff_without_permission = Client()
@@ -69,6 +70,7 @@ def test_only_staff_curators_see_the_insight_page():
     response = curator_client().get(INSIGHT)
     assert response.status_code == 200
     assert "Completion funnel" in response.content.decode()
+    assert "Share of learners through each whole phase" in response.content.decode()
     assert curator_client_for_missing().status_code == 404
 
 
