@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate content check-python clean
+.PHONY: run serve test lint format migrate content check-python clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Waypoint needs Python 3.11 or newer (found %s). Set PYTHON=python3.x." % sys.version.split()[0])'
@@ -26,6 +26,17 @@ content: migrate
 run: content
 	@echo "Waypoint is starting on http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production profile on this machine: gunicorn, DEBUG off, collected static files.
+# Plain http on 127.0.0.1, so HTTPS redirects and secure-only cookies are switched off here;
+# behind a TLS proxy leave them on (see README, "Deploying").
+serve: content
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	@test -f .secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
+	DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+	  --access-logfile - --error-logfile -
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
