@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +30,18 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(weekly_hours_goal__lte=80),
                 name="user_weekly_hours_goal_at_most_80",
+            ),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_unique_any_case",
+                violation_error_message=_("A user with that username already exists."),
+            ),
+            # Accounts made with createsuperuser may have no e-mail; only real ones are unique.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_unique_any_case",
+                violation_error_message=_("An account with this e-mail address already exists."),
             ),
         ]
 

@@ -2,7 +2,9 @@
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "accounts",
     "roadmap",
 ]
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Axes turns a locked-out login into its lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +137,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "roadmap:catalogue"
+LOGOUT_REDIRECT_URL = "roadmap:home"
+PASSWORD_RESET_TIMEOUT = int(timedelta(days=3).total_seconds())
+# "Remember me" keeps a session this long; without it the session ends with the browser.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", int(timedelta(weeks=2).total_seconds()))
+
+# Login throttling: five failures for one username from one address lock that pair for
+# 15 minutes. Attempts live in the database, so every app server sees the same count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+# A locked-out attempt does not extend the lock, so "try again in 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout"
+AXES_USERNAME_CALLABLE = "accounts.throttling.lock_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# X-Forwarded-For is only believed behind this many proxies the operator runs (0: never).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -152,7 +183,33 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+def email_settings(url):
+    """Django's e-mail settings from EMAIL_URL (smtp://user:pass@host:587?tls=1).
+
+    Without EMAIL_URL, mail goes to EMAIL_BACKEND, the console unless set.
+    """
+    if not url:
+        return {
+            "EMAIL_BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        }
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp:// or smtps://.")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": query.get("tls", "0").lower() not in _FALSE,
+        "EMAIL_USE_SSL": parts.scheme == "smtps" or query.get("ssl", "0").lower() not in _FALSE,
+    }
+
+
+globals().update(email_settings(env("EMAIL_URL")))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Waypoint <noreply@localhost>")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmap import curation
+from roadmap import curation, learning
 from roadmap.content import ContentError, write_roadmap
 from roadmap.content.schema import validate
 from roadmap.models import Milestone, MilestoneProgress, Revision, Roadmap, Step
@@ -269,3 +269,22 @@ def test_a_roadmap_edited_like_the_admin_does_exports_and_loads_back_unchanged()
 
     assert not report.changed
     assert Revision.objects.count() == before
+
+
+def test_removing_a_completed_milestone_archives_it_and_the_export_keeps_it():
+    from accounts.export import export
+
+    data = roadmap_data()
+    roadmap = load_roadmap(data)
+    user = make_user()
+    enrollment = enrol(user, roadmap)
+    learning.set_milestone(enrollment, Milestone.objects.get(key="step-0-0-m1"), True)
+
+    update(data, lambda d: d["phases"][0]["steps"][0]["milestones"].pop())
+
+    gone = Milestone.objects.get(key="step-0-0-m1")
+    assert gone.archived_at is not None
+    document = export(user)
+    keys = [row["milestone"] for row in document["enrolments"][0]["progress"]]
+    assert "step-0-0-m1" in keys
+    assert any(entry["milestone"] == "step-0-0-m1" for entry in document["activity"])

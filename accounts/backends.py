@@ -1,0 +1,32 @@
+"""Log in with the username or the e-mail address, either in any case."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+def find_account(login):
+    """The account whose username, or else whose e-mail address, is `login` (any case)."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    users = get_user_model()._default_manager
+    return (
+        users.filter(username__iexact=login).first()
+        or users.filter(email__iexact=login).exclude(email="").first()
+    )
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = find_account(username)
+        if user is None:
+            # Hash anyway, so a missing account takes as long to refuse as a wrong password.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
