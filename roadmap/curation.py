@@ -12,6 +12,23 @@ from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
 from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
 
+CURATORS = "Curators"
+
+
+def curators_group():
+    """The Curators group with its permissions (made by a migration; this restores it)."""
+    from django.contrib.auth.models import Group, Permission
+
+    models = ["roadmap", "phase", "step", "milestone", "resource", "skill"]
+    codenames = [f"{action}_{m}" for m in models for action in ("add", "change", "delete", "view")]
+    group, __ = Group.objects.get_or_create(name=CURATORS)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="roadmap", codename__in=[*codenames, "view_revision"]
+        )
+    )
+    return group
+
 
 def latest_revision_number(roadmap):
     return roadmap.revisions.aggregate(number=Max("number"))["number"] or 0

@@ -288,3 +288,10 @@ def test_removing_a_completed_milestone_archives_it_and_the_export_keeps_it():
     keys = [row["milestone"] for row in document["enrolments"][0]["progress"]]
     assert "step-0-0-m1" in keys
     assert any(entry["milestone"] == "step-0-0-m1" for entry in document["activity"])
+
+
+def test_the_migration_and_curators_group_agree_on_permissions():
+    made_by_migration = set(Group.objects.get(name="Curators").permissions.all())
+
+    assert set(curation.curators_group().permissions.all()) == made_by_migration
+    assert len(made_by_migration) == 25
