@@ -1,6 +1,13 @@
-"""Small response middleware of our own."""
+"""Small middleware of our own: the Permissions-Policy header and the database-outage page."""
+
+import logging
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("django.request")
 
 
 def permissions_policy(get_response):
@@ -11,4 +18,26 @@ def permissions_policy(get_response):
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
+    return middleware
+
+
+def database_unavailable(get_response):
+    """Answer 503 with a styled page, not a 500, while the database cannot be reached.
+
+    Django opens a fresh connection on the next request, so the app recovers by itself once
+    the database is back, without a restart.
+    """
+
+    def middleware(request):
+        return get_response(request)
+
+    def process_exception(request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s %s: %s", request.method, request.path, exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+
+    middleware.process_exception = process_exception
     return middleware

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.database_unavailable",
     # Axes turns a locked-out login into its lockout page; it must come last.
     "axes.middleware.AxesMiddleware",
 ]
