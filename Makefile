@@ -30,12 +30,13 @@ run: content
 # The production profile on this machine: gunicorn, DEBUG off, collected static files.
 # Plain http on 127.0.0.1, so HTTPS redirects and secure-only cookies are switched off here;
 # behind a TLS proxy leave them on (see README, "Deploying").
+PRODUCTION = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
+
 serve: content
-	$(BIN)/python manage.py collectstatic --no-input -v0
 	@test -f .secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
-	DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+	$(PRODUCTION) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(PRODUCTION) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 	  --access-logfile - --error-logfile -
 
 test: $(VENV)/.installed
