@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from roadmap import curation, dashboards
@@ -33,4 +34,6 @@ def roadmap_dashboard(request, slug):
         "roadmap": roadmap,
         "changes": curation.changes_since_seen(enrollment),
     }
-    return render(request, "roadmap/dashboards/roadmap.html", context)
+    # Log times read on the learner's own clock, like the heatmap and the streak.
+    with timezone.override(dashboards.learner_zone(request.user)):
+        return render(request, "roadmap/dashboards/roadmap.html", context)

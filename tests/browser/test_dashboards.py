@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from roadmap import learning
+from roadmap.models import Enrollment
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_learner_journey import TICKS, sign_up_from_the_roadmap, tick
 
@@ -44,10 +46,18 @@ def test_the_dashboards_have_no_axe_violations(scheme, new_page, shipped_roadmap
     assert_no_axe_violations(page)  # not enrolled
     page.goto("/roadmaps/machine-learning-engineer/")
     page.get_by_role("button", name="Enrol in this roadmap").click()
+    page.goto("/dashboard/machine-learning-engineer/")
+    assert_no_axe_violations(page)  # enrolled, no activity yet
+    page.goto("/roadmaps/machine-learning-engineer/")
     tick(page, TICKS[0])
     for url in ("/dashboard/", "/dashboard/machine-learning-engineer/"):
         page.goto(url)
         assert_no_axe_violations(page)
+    enrollment = Enrollment.objects.get(user__username=f"empty{scheme}")
+    learning.set_skipped(enrollment, list(shipped_roadmap.steps.all()), True)
+    page.goto("/dashboard/machine-learning-engineer/")
+    expect(page.locator(".celebrate")).to_be_visible()
+    assert_no_axe_violations(page)  # finished
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -58,4 +68,5 @@ def test_the_dashboards_fit_the_screen(width, scheme, new_page, shipped_roadmap,
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} is {overflow}px wider than a {width}px screen"
+        assert_no_axe_violations(page)  # a scrolled heatmap must be reachable by keyboard
         screenshot(page, f"dashboard-{name}-{width}-{scheme}")

@@ -197,3 +197,28 @@ def test_both_dashboards_run_a_constant_number_of_queries(size, django_assert_ma
         assert client.get(OVERVIEW).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/dashboard/{roadmap.slug}/").status_code == 200
+
+
+def test_unticking_and_reticking_on_one_day_counts_the_milestone_once(learner):
+    __, enrollment = learner
+    milestone = Milestone.objects.order_by("id").first()
+    now = timezone.now()
+    for done in (True, False, True):
+        learning.set_milestone(enrollment, milestone, done, now=now)
+
+    board = dashboards.roadmap_dashboard(Enrollment.objects.get(pk=enrollment.pk), now=now)
+
+    assert board.heatmap[-1][-1].count == 1
+    assert board.ticks_this_year == 1
+
+
+def test_recent_activity_shows_the_learners_own_clock(learner):
+    user, enrollment = learner
+    user.time_zone = "Pacific/Auckland"
+    user.save()
+    late = datetime(2026, 3, 10, 23, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
+    learning.set_milestone(enrollment, Milestone.objects.order_by("id").first(), True, now=late)
+
+    html = logged_in(user).get(DASHBOARD).content.decode()
+
+    assert "10 Mar 2026, 23:30</time>" in html
