@@ -12,7 +12,6 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UserCreationForm,
 )
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 User = get_user_model()
@@ -89,9 +88,7 @@ class SignupForm(UniqueEmailMixin, UserCreationForm):
 
 
 class LoginForm(AuthenticationForm):
-    remember_me = forms.BooleanField(
-        label=_("Keep me logged in on this device for two weeks"), required=False
-    )
+    remember_me = forms.BooleanField(label=_("Keep me logged in on this device"), required=False)
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -140,7 +137,6 @@ class SettingsForm(UniqueEmailMixin, forms.ModelForm):
         label=_("Weekly hours goal"),
         min_value=0,
         max_value=80,
-        validators=[MinValueValidator(0), MaxValueValidator(80)],
         help_text=_("Hours a week you mean to learn, 0 to 80. Used to project your finish date."),
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from roadmap import curation
 from roadmap.content import ContentError
+from roadmap.content.diff import Change, RoadmapDiff
 from roadmap.models import (
     Activity,
     Enrollment,
@@ -103,8 +104,6 @@ class RevisionInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("what changed"))
     def summary(self, revision):
-        from roadmap.content.diff import Change, RoadmapDiff
-
         lines = RoadmapDiff([Change(**change) for change in revision.changes]).lines()
         return "; ".join(lines[:6]) + ("; …" if len(lines) > 6 else "")
 

@@ -11,20 +11,17 @@ from roadmap.content.diff import diff_roadmaps
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
 from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
-
-CURATORS = "Curators"
+from roadmap.permissions import CURATOR_PERMISSIONS, CURATORS
 
 
 def curators_group():
     """The Curators group with its permissions (made by a migration; this restores it)."""
     from django.contrib.auth.models import Group, Permission
 
-    models = ["roadmap", "phase", "step", "milestone", "resource", "skill"]
-    codenames = [f"{action}_{m}" for m in models for action in ("add", "change", "delete", "view")]
     group, __ = Group.objects.get_or_create(name=CURATORS)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label="roadmap", codename__in=[*codenames, "view_revision"]
+            content_type__app_label="roadmap", codename__in=CURATOR_PERMISSIONS
         )
     )
     return group

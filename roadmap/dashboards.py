@@ -8,35 +8,28 @@ Days are the learner's own days, in the time zone of their settings.
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.middleware import learner_zone
 from roadmap.history import recent_activity
-from roadmap.models import (
-    Activity,
-    Enrollment,
-    MilestoneProgress,
-    Phase,
-    Resource,
-    Step,
-    StepSkip,
+from roadmap.models import Activity, Enrollment, Phase, Resource, Step
+from roadmap.progress import (
+    STEP_FIELDS,
+    StepState,
+    Tally,
+    live_steps,
+    percent,
+    step_counts_for,
+    summarise,
 )
-from roadmap.progress import StepCounts, StepState, summarise
 
 HEATMAP_WEEKS = 53
 PACE_DAYS = 28
 NEXT_UP = 3
 RECENT = 20
-
-
-def learner_zone(user):
-    try:
-        return ZoneInfo(user.time_zone or "UTC")
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
 
 
 def local_today(zone, now=None):
@@ -166,49 +159,17 @@ def hours_of_ticks(milestone_steps, step_hours):
 
 def progress_by_enrollment(enrollments):
     """{enrolment id: (RoadmapProgress, [step rows])} in three queries for all enrolments."""
-    roadmap_ids = {e.roadmap_id for e in enrollments}
     steps = list(
-        Step.objects.live()
-        .filter(roadmap_id__in=roadmap_ids, phase__archived_at__isnull=True)
-        .annotate(total=Count("milestones", filter=Q(milestones__archived_at__isnull=True)))
-        .order_by("roadmap_id", "phase__position", "phase_id", "position", "id")
-        .values("id", "roadmap_id", "phase_id", "hours", "total", "title", "key")
+        live_steps({e.roadmap_id for e in enrollments}).values(*STEP_FIELDS, "title", "key")
     )
-    done = {}
-    rows = (
-        MilestoneProgress.objects.filter(
-            enrollment__in=[e.pk for e in enrollments],
-            done_at__isnull=False,
-            milestone__archived_at__isnull=True,
+    counts = step_counts_for(enrollments, steps)
+    return {
+        enrollment.pk: (
+            summarise(counts[enrollment.pk]),
+            [s for s in steps if s["roadmap_id"] == enrollment.roadmap_id],
         )
-        .values("enrollment_id", "milestone__step_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("enrollment_id", "milestone__step_id", "n")
-    )
-    for enrollment_id, step_id, count in rows:
-        done[enrollment_id, step_id] = count
-    skipped = set(
-        StepSkip.objects.filter(enrollment__in=[e.pk for e in enrollments]).values_list(
-            "enrollment_id", "step_id"
-        )
-    )
-    result = {}
-    for enrollment in enrollments:
-        mine = [s for s in steps if s["roadmap_id"] == enrollment.roadmap_id]
-        counts = [
-            StepCounts(
-                step_id=s["id"],
-                phase_id=s["phase_id"],
-                hours=s["hours"],
-                total=s["total"],
-                done=done.get((enrollment.pk, s["id"]), 0),
-                skipped=(enrollment.pk, s["id"]) in skipped,
-            )
-            for s in mine
-        ]
-        result[enrollment.pk] = (summarise(counts), mine)
-    return result
+        for enrollment in enrollments
+    }
 
 
 # The two dashboards ----------------------------------------------------------------------
@@ -234,8 +195,6 @@ class Overview:
 
 def overview(user, now=None):
     """/dashboard/: one card per enrolment, totals, streaks and this week's hours."""
-    from roadmap.progress import Tally
-
     zone = learner_zone(user)
     today = local_today(zone, now)
     enrollments = list(
@@ -296,8 +255,6 @@ class SkillShare:
 
     @property
     def percent(self):
-        from roadmap.progress import percent
-
         return percent(self.completed, self.total)
 
 

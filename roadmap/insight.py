@@ -8,9 +8,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import median
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 
 from roadmap.models import Enrollment, MilestoneProgress, Step, StepSkip
+from roadmap.progress import live_steps
 
 
 @dataclass
@@ -53,13 +54,7 @@ def roadmap_insight(roadmap):
         .values_list("status", "count")
     )
     learners = sum(count for status, count in by_status.items() if status != "left")
-    steps = list(
-        Step.objects.live()
-        .filter(roadmap=roadmap, phase__archived_at__isnull=True)
-        .select_related("phase")
-        .annotate(total=Count("milestones", filter=Q(milestones__archived_at__isnull=True)))
-        .order_by("phase__position", "phase_id", "position", "id")
-    )
+    steps = list(live_steps([roadmap.pk]).select_related("phase"))
     done = (
         MilestoneProgress.objects.filter(
             enrollment__roadmap=roadmap,

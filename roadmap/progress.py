@@ -1,7 +1,8 @@
 """Progress arithmetic: the one definition of percent, counts and hours every page uses.
 
-The pure functions work on `StepCounts` rows; `step_counts(enrollment)` fetches those rows
-with a fixed number of aggregate queries, whatever the size of the roadmap.
+The pure functions work on `StepCounts` rows; `step_counts_for(enrollments)` fetches those
+rows with three aggregate queries, whatever the size of the roadmaps and the number of
+enrolments.
 """
 
 from dataclasses import dataclass
@@ -125,40 +126,74 @@ def summarise(rows):
     )
 
 
-def step_counts(enrollment):
-    """Per-step milestone counts for an enrolment, in three queries."""
-    steps = (
+def live_milestone_count():
+    """Annotation for steps: how many of their milestones are live (not archived)."""
+    return Count("milestones", filter=Q(milestones__archived_at__isnull=True))
+
+
+def live_steps(roadmap_ids):
+    """The live steps in live phases of these roadmaps, in roadmap order, with `total`: their
+    live milestones."""
+    return (
         Step.objects.live()
-        .filter(roadmap_id=enrollment.roadmap_id, phase__archived_at__isnull=True)
-        .annotate(
-            milestone_count=Count("milestones", filter=Q(milestones__archived_at__isnull=True)),
-        )
-        .order_by("phase__position", "phase_id", "position", "id")
-        .values_list("id", "phase_id", "hours", "milestone_count")
+        .filter(roadmap_id__in=roadmap_ids, phase__archived_at__isnull=True)
+        .annotate(total=live_milestone_count())
+        .order_by("roadmap_id", "phase__position", "phase_id", "position", "id")
     )
-    done = dict(
-        MilestoneProgress.objects.filter(
-            enrollment=enrollment,
+
+
+STEP_FIELDS = ("id", "roadmap_id", "phase_id", "hours", "total")
+
+
+def step_counts_for(enrollments, steps=None):
+    """{enrolment pk: its `StepCounts` rows in roadmap order}, in three queries for them all.
+
+    `steps` may give the step rows already fetched, as dicts of `live_steps(...).values()`
+    with at least `STEP_FIELDS`, for every roadmap of `enrollments`: a caller that shows more
+    of each step than its counts then fetches the steps once, and this runs two queries.
+    """
+    if not enrollments:
+        return {}
+    if steps is None:
+        steps = live_steps({e.roadmap_id for e in enrollments}).values(*STEP_FIELDS)
+    by_roadmap = {}
+    for step in steps:
+        by_roadmap.setdefault(step["roadmap_id"], []).append(step)
+    pks = [e.pk for e in enrollments]
+    done = {
+        (enrollment_id, step_id): count
+        for enrollment_id, step_id, count in MilestoneProgress.objects.filter(
+            enrollment_id__in=pks,
             done_at__isnull=False,
             milestone__archived_at__isnull=True,
         )
-        .values("milestone__step_id")
+        .values("enrollment_id", "milestone__step_id")
         .annotate(n=Count("id"))
         .order_by()
-        .values_list("milestone__step_id", "n")
+        .values_list("enrollment_id", "milestone__step_id", "n")
+    }
+    skipped = set(
+        StepSkip.objects.filter(enrollment_id__in=pks).values_list("enrollment_id", "step_id")
     )
-    skipped = set(StepSkip.objects.filter(enrollment=enrollment).values_list("step_id", flat=True))
-    return [
-        StepCounts(
-            step_id=step_id,
-            phase_id=phase_id,
-            hours=hours,
-            total=total,
-            done=done.get(step_id, 0),
-            skipped=step_id in skipped,
-        )
-        for step_id, phase_id, hours, total in steps
-    ]
+    return {
+        enrollment.pk: [
+            StepCounts(
+                step_id=step["id"],
+                phase_id=step["phase_id"],
+                hours=step["hours"],
+                total=step["total"],
+                done=done.get((enrollment.pk, step["id"]), 0),
+                skipped=(enrollment.pk, step["id"]) in skipped,
+            )
+            for step in by_roadmap.get(enrollment.roadmap_id, [])
+        ]
+        for enrollment in enrollments
+    }
+
+
+def step_counts(enrollment):
+    """Per-step milestone counts for one enrolment, in three queries."""
+    return step_counts_for([enrollment])[enrollment.pk]
 
 
 def summary(enrollment):

@@ -107,39 +107,43 @@ def _describe_phase(change):
     return messages[change.kind] % {"title": change.title}
 
 
+# One sentence per kind of change, looked up by (what, kind) and translated only when used.
+# Each entry calls ngettext with literal strings so that makemessages finds them.
+_SENTENCES = {
+    ("step", "added"): lambda count: ngettext(
+        "%(count)d step added in %(phase)s", "%(count)d steps added in %(phase)s", count
+    ),
+    ("step", "removed"): lambda count: ngettext(
+        "%(count)d step removed from %(phase)s", "%(count)d steps removed from %(phase)s", count
+    ),
+    ("step", "renamed"): lambda count: ngettext(
+        "%(count)d step renamed in %(phase)s", "%(count)d steps renamed in %(phase)s", count
+    ),
+    ("step", "moved"): lambda count: ngettext(
+        "%(count)d step moved to %(phase)s", "%(count)d steps moved to %(phase)s", count
+    ),
+    ("milestone", "added"): lambda count: ngettext(
+        "%(count)d milestone added in %(phase)s",
+        "%(count)d milestones added in %(phase)s",
+        count,
+    ),
+    ("milestone", "removed"): lambda count: ngettext(
+        "%(count)d milestone removed from %(phase)s",
+        "%(count)d milestones removed from %(phase)s",
+        count,
+    ),
+    ("milestone", "renamed"): lambda count: ngettext(
+        "%(count)d milestone reworded in %(phase)s",
+        "%(count)d milestones reworded in %(phase)s",
+        count,
+    ),
+    ("milestone", "moved"): lambda count: ngettext(
+        "%(count)d milestone moved to another step in %(phase)s",
+        "%(count)d milestones moved to another step in %(phase)s",
+        count,
+    ),
+}
+
+
 def _describe(what, kind, count, phase):
-    templates = {
-        ("step", "added"): ngettext(
-            "%(count)d step added in %(phase)s", "%(count)d steps added in %(phase)s", count
-        ),
-        ("step", "removed"): ngettext(
-            "%(count)d step removed from %(phase)s", "%(count)d steps removed from %(phase)s", count
-        ),
-        ("step", "renamed"): ngettext(
-            "%(count)d step renamed in %(phase)s", "%(count)d steps renamed in %(phase)s", count
-        ),
-        ("step", "moved"): ngettext(
-            "%(count)d step moved to %(phase)s", "%(count)d steps moved to %(phase)s", count
-        ),
-        ("milestone", "added"): ngettext(
-            "%(count)d milestone added in %(phase)s",
-            "%(count)d milestones added in %(phase)s",
-            count,
-        ),
-        ("milestone", "removed"): ngettext(
-            "%(count)d milestone removed from %(phase)s",
-            "%(count)d milestones removed from %(phase)s",
-            count,
-        ),
-        ("milestone", "renamed"): ngettext(
-            "%(count)d milestone reworded in %(phase)s",
-            "%(count)d milestones reworded in %(phase)s",
-            count,
-        ),
-        ("milestone", "moved"): ngettext(
-            "%(count)d milestone moved to another step in %(phase)s",
-            "%(count)d milestones moved to another step in %(phase)s",
-            count,
-        ),
-    }
-    return templates[(what, kind)] % {"count": count, "phase": phase}
+    return _SENTENCES[what, kind](count) % {"count": count, "phase": phase}

@@ -3,9 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Curators"
-CONTENT_MODELS = ["roadmap", "phase", "step", "milestone", "resource", "skill"]
-ACTIONS = ["add", "change", "delete", "view"]
+from roadmap.permissions import CURATOR_PERMISSIONS, CURATORS
 
 
 def create_group(apps, schema_editor):
@@ -16,16 +14,16 @@ def create_group(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_{model}" for model in CONTENT_MODELS for action in ACTIONS]
-    codenames += ["view_revision"]
-    group, __ = Group.objects.get_or_create(name=GROUP)
+    group, __ = Group.objects.get_or_create(name=CURATORS)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label="roadmap", codename__in=codenames)
+        Permission.objects.filter(
+            content_type__app_label="roadmap", codename__in=CURATOR_PERMISSIONS
+        )
     )
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=CURATORS).delete()
 
 
 class Migration(migrations.Migration):

@@ -85,6 +85,19 @@ def test_bad_settings_change_nothing(client, db, bad):
     assert b'aria-invalid="true"' in response.content
 
 
+def test_a_weekly_hours_goal_over_80_is_reported_once_in_the_summary_and_once_at_the_field(
+    client, db
+):
+    client.force_login(make_user("ada"))
+
+    response = client.post(URL, {**GOOD, "weekly_hours_goal": "81"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="error-summary"' in html
+    assert html.count("less than or equal to 80") == 2
+
+
 def test_settings_without_a_csrf_token_are_refused(db):
     user = make_user("ada")
     client = Client(enforce_csrf_checks=True)
