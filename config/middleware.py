@@ -1,11 +1,13 @@
 """Small middleware of our own: the Permissions-Policy header and the database-outage page."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger("django.request")
 
@@ -32,12 +34,27 @@ def database_unavailable(get_response):
         return get_response(request)
 
     def process_exception(request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.error("Database unavailable: %s %s: %s", request.method, request.path, exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        return response
+        return unavailable_response()
 
     middleware.process_exception = process_exception
     return middleware
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def unavailable_response():
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request):
+    """handler500: a database outage met outside a view (in a middleware, saving the session)
+    is still a 503; anything else is the styled 500 page."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return unavailable_response()
+    return defaults.server_error(request)

@@ -6,3 +6,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("roadmap.urls")),
 ]
+
+handler500 = "config.middleware.server_error"
