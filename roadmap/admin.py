@@ -24,6 +24,7 @@ from roadmap.models import (
     Step,
     StepSkip,
 )
+from roadmap.versions import content_changed, learner_changed
 
 
 class PhaseInline(admin.TabularInline):
@@ -72,11 +73,13 @@ class ArchiveMixin:
     @admin.action(description=gettext_lazy("Archive (hide from learners, keep their history)"))
     def archive(self, request, queryset):
         count = queryset.filter(archived_at__isnull=True).update(archived_at=timezone.now())
+        content_changed(*set(queryset.values_list("roadmap_id", flat=True)))
         self.message_user(request, _("Archived %d. Learners' history on them is kept.") % count)
 
     @admin.action(description=gettext_lazy("Restore from the archive"))
     def restore(self, request, queryset):
         count = queryset.filter(archived_at__isnull=False).update(archived_at=None)
+        content_changed(*set(queryset.values_list("roadmap_id", flat=True)))
         self.message_user(request, _("Restored %d.") % count)
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -191,8 +194,29 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "category"]
 
 
+class LearnerDataAdmin(admin.ModelAdmin):
+    """Staff edits to a learner's records raise their enrolment's version (roadmap/versions.py),
+    so the learner's cached pages show them at once."""
+
+    def enrollment_ids(self, objs):
+        return {obj.pk if isinstance(obj, Enrollment) else obj.enrollment_id for obj in objs}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        learner_changed(*self.enrollment_ids([obj]))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        learner_changed(*self.enrollment_ids([obj]))
+
+    def delete_queryset(self, request, queryset):
+        ids = self.enrollment_ids(queryset)
+        super().delete_queryset(request, queryset)
+        learner_changed(*ids)
+
+
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(LearnerDataAdmin):
     list_display = ["user", "roadmap", "status", "created_at"]
     list_filter = ["status", "roadmap"]
     list_select_related = ["user", "roadmap"]
@@ -201,14 +225,14 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneProgress)
-class MilestoneProgressAdmin(admin.ModelAdmin):
+class MilestoneProgressAdmin(LearnerDataAdmin):
     list_display = ["enrollment", "milestone", "done_at", "first_done_at"]
     list_select_related = ["enrollment__user", "enrollment__roadmap", "milestone"]
     raw_id_fields = ["enrollment", "milestone"]
 
 
 @admin.register(StepSkip)
-class StepSkipAdmin(admin.ModelAdmin):
+class StepSkipAdmin(LearnerDataAdmin):
     list_display = ["enrollment", "step", "created_at"]
     list_select_related = ["enrollment__user", "enrollment__roadmap", "step"]
     raw_id_fields = ["enrollment", "step"]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RoadmapConfig(AppConfig):
     name = "roadmap"
     verbose_name = _("Roadmaps")
+
+    def ready(self):
+        from roadmap import versions
+
+        versions.connect()

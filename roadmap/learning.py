@@ -24,10 +24,11 @@ from roadmap.models import (
 def lock(enrollment):
     """Serialise one learner's concurrent writes on an enrolment (two tabs, double clicks).
 
-    Call inside a transaction: PostgreSQL holds the row lock until commit; SQLite's IMMEDIATE
+    Call inside a transaction: raising the enrolment's version (which keys its cached pages,
+    roadmap/versions.py) locks its row until commit on PostgreSQL; SQLite's IMMEDIATE
     transactions already take the database write lock at BEGIN.
     """
-    list(Enrollment.objects.select_for_update().filter(pk=enrollment.pk).values_list("pk"))
+    Enrollment.objects.filter(pk=enrollment.pk).update(version=F("version") + 1)
 
 
 def enrol(user, roadmap, target_date=None, weekly_hours=None):
@@ -43,7 +44,7 @@ def enrol(user, roadmap, target_date=None, weekly_hours=None):
     if not created and enrollment.status == Enrollment.Status.LEFT:
         # Coming back after leaving with history kept picks up where they left off.
         Enrollment.objects.filter(pk=enrollment.pk).update(
-            status=Enrollment.Status.ACTIVE, **defaults
+            status=Enrollment.Status.ACTIVE, version=F("version") + 1, **defaults
         )
         enrollment.refresh_from_db()
         created = True
@@ -51,7 +52,7 @@ def enrol(user, roadmap, target_date=None, weekly_hours=None):
 
 
 def set_status(enrollment, status):
-    Enrollment.objects.filter(pk=enrollment.pk).update(status=status)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=status, version=F("version") + 1)
     enrollment.status = status
 
 
@@ -171,8 +172,16 @@ def add_link(enrollment, step, title, url):
     return PersonalLink.objects.create(enrollment=enrollment, step=step, title=title, url=url)
 
 
+@transaction.atomic
 def save_note(enrollment, step, text):
+    lock(enrollment)
     StepNote.objects.update_or_create(enrollment=enrollment, step=step, defaults={"text": text})
+
+
+@transaction.atomic
+def remove_link(enrollment, link):
+    lock(enrollment)
+    link.delete()
 
 
 @transaction.atomic

@@ -52,6 +52,12 @@ class Roadmap(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    content_version = models.PositiveIntegerField(
+        _("content version"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up on every change to the roadmap's content; keys cached pages."),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -222,6 +228,12 @@ class Enrollment(models.Model):
         _("last revision seen"),
         default=0,
         help_text=_("The roadmap revision whose changes the learner has seen or dismissed."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up on every change the learner makes; keys cached pages."),
     )
 
     class Meta:

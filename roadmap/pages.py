@@ -84,17 +84,51 @@ class RoadmapPage:
         raise Http404
 
 
-def roadmap_page(slug, user=None, with_history=True, preview=False):
+def current_enrollment(user, roadmap):
+    """The user's enrolment in the roadmap, unless they left it (None for anonymous users)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Enrollment.objects.filter(user=user, roadmap=roadmap)
+        .exclude(status=Enrollment.Status.LEFT)
+        .first()
+    )
+
+
+def locate(slug, user):
+    """The published roadmap (or a 404) and the user's enrolment in it, or None.
+
+    One query for an enrolled learner (the page's cache key needs nothing more), two for
+    anyone else.
+    """
+    if user.is_authenticated:
+        enrollment = (
+            Enrollment.objects.select_related("roadmap")
+            .filter(user=user, roadmap__slug=slug, roadmap__status=Roadmap.Status.PUBLISHED)
+            .exclude(status=Enrollment.Status.LEFT)
+            .first()
+        )
+        if enrollment is not None:
+            return enrollment.roadmap, enrollment
+    return get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED), None
+
+
+def roadmap_page(slug, user=None, with_history=True, preview=False, located=None):
     """A published roadmap with its content and, for an enrolled learner, their progress.
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
+    `located` is what locate() returned, when the caller has it already.
     """
-    roadmaps = (
-        Roadmap.objects.all()
-        if preview
-        else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
-    )
-    roadmap = get_object_or_404(roadmaps, slug=slug)
+    if located is not None:
+        roadmap, enrollment = located
+    else:
+        roadmaps = (
+            Roadmap.objects.all()
+            if preview
+            else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
+        )
+        roadmap = get_object_or_404(roadmaps, slug=slug)
+        enrollment = None if preview else current_enrollment(user, roadmap)
     steps = Step.objects.live().prefetch_related(
         Prefetch("skills", queryset=Skill.objects.all()),
         Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
@@ -129,12 +163,7 @@ def roadmap_page(slug, user=None, with_history=True, preview=False):
         milestone_count=sum(len(step.milestones.all()) for step in all_steps),
         hours_total=sum(step.hours for step in all_steps),
     )
-    if user is not None and user.is_authenticated and not preview:
-        page.enrollment = (
-            Enrollment.objects.filter(user=user, roadmap=roadmap)
-            .exclude(status=Enrollment.Status.LEFT)
-            .first()
-        )
+    page.enrollment = enrollment
     if page.enrollment:
         _attach_progress(page, all_steps)
         if with_history:

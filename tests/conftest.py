@@ -15,6 +15,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rolled-back tests can reuse ids and times)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def ml_roadmap(db):
     """The shipped Machine Learning Engineer roadmap, loaded through the real loader."""

@@ -24,6 +24,7 @@ from roadmap.models import (
     Step,
     StepSkip,
 )
+from roadmap.versions import content_changed
 
 
 @dataclass
@@ -91,6 +92,8 @@ def write_roadmap(spec):
     steps = _write_steps(roadmap, spec, phases, skills, report)
     _write_milestones(roadmap, spec, steps, report)
     _retire_missing(roadmap, spec, report)
+    if report.changed:
+        content_changed(roadmap.pk)  # archiving sends no signals
     if report.changed and roadmap.status == Roadmap.Status.PUBLISHED:
         from roadmap.curation import record_revision  # curation builds on this module
 

@@ -80,5 +80,6 @@ def add_link(request, slug, key):
 def delete_link(request, slug, key, link_id):
     enrollment = enrollment_or_404(request.user, slug)
     step = _step_or_404(enrollment, key)
-    get_object_or_404(PersonalLink, pk=link_id, enrollment=enrollment, step=step).delete()
+    link = get_object_or_404(PersonalLink, pk=link_id, enrollment=enrollment, step=step)
+    learning.remove_link(enrollment, link)
     return _respond(request, enrollment, step, notice=_("Link removed."))

@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import insight, pages
+from roadmap import fragments, insight, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import Roadmap
+
+TEMPLATE = "roadmap/roadmap_detail.html"
 
 
 @require_safe
@@ -23,9 +25,24 @@ def catalogue(request):
 
 @require_safe
 def roadmap_detail(request, slug):
-    page = pages.roadmap_page(slug, request.user)
-    context = {"page": page, "enrol_form": None if page.enrollment else EnrolForm()}
-    return render(request, "roadmap/roadmap_detail.html", context)
+    roadmap, enrollment = located = pages.locate(slug, request.user)
+    key = ["roadmap", fragments.identity(roadmap), roadmap.content_version]
+    if enrollment is None:
+        key.append("member" if request.user.is_authenticated else "visitor")
+    else:
+        key += [fragments.identity(enrollment), enrollment.version]
+
+    def context():
+        page = pages.roadmap_page(slug, request.user, located=located)
+        return {"page": page, "enrol_form": None if enrollment else EnrolForm()}
+
+    return render_roadmap(request, roadmap, context, key)
+
+
+def render_roadmap(request, roadmap, context, key=None, status=200):
+    """The roadmap page around its body, which is cached under `key` when one is given."""
+    body = fragments.render(request, f"{TEMPLATE}#roadmap-body", context, key)
+    return render(request, TEMPLATE, {"roadmap": roadmap, "body": body}, status=status)
 
 
 @never_cache
@@ -35,7 +52,7 @@ def roadmap_preview(request, slug):
     if not request.user.has_perm("roadmap.view_roadmap"):
         raise Http404
     page = pages.roadmap_page(slug, request.user, preview=True)
-    return render(request, "roadmap/roadmap_detail.html", {"page": page, "preview": True})
+    return render_roadmap(request, page.roadmap, lambda: {"page": page, "preview": True})
 
 
 @require_safe

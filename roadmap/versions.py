@@ -1,0 +1,68 @@
+"""Version counters that key cached pages: one per enrolment, one per roadmap's content.
+
+Every change a learner makes raises `Enrollment.version`; every change to a roadmap's content
+raises `Roadmap.content_version`. A raise happens after the change it follows, or in the same
+transaction, so whoever reads a counter reads content at least as new as it. Cached fragments
+are keyed by the counters (roadmap/fragments.py): a change makes new keys, and nothing stale
+can be served again, on any app server, whatever the cache.
+
+Learner writes raise their counter themselves, in roadmap/learning.py (most use bulk queries
+that send no signals) and in the admin (LearnerDataAdmin). Content changes are caught by the
+signals below, plus explicit calls where bulk queries change content (loader, admin actions).
+"""
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from roadmap.models import (
+    Enrollment,
+    Milestone,
+    Phase,
+    Resource,
+    Revision,
+    Roadmap,
+    Skill,
+    Step,
+)
+
+
+def learner_changed(*enrollment_ids):
+    Enrollment.objects.filter(pk__in=enrollment_ids).update(version=F("version") + 1)
+
+
+def content_changed(*roadmap_ids):
+    Roadmap.objects.filter(pk__in=roadmap_ids).update(content_version=F("content_version") + 1)
+
+
+def _roadmap_id(instance):
+    if isinstance(instance, Roadmap):
+        return instance.pk
+    if isinstance(instance, Resource):
+        return Step.objects.filter(pk=instance.step_id).values_list("roadmap_id", flat=True).first()
+    return instance.roadmap_id
+
+
+def _content_saved(sender, instance, **kwargs):
+    if isinstance(instance, Skill):  # shared by roadmaps: every roadmap that uses it changes
+        used_by = Step.objects.filter(skills=instance).values_list("roadmap_id", flat=True)
+        content_changed(*set(used_by))
+    else:
+        content_changed(_roadmap_id(instance))
+
+
+def _step_links_changed(sender, instance, action, model, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Step):
+        content_changed(instance.roadmap_id)
+    else:  # changed from the other side (a skill, or a required step)
+        steps = Step.objects.filter(pk__in=pk_set or ()).values_list("roadmap_id", flat=True)
+        content_changed(*set(steps))
+
+
+def connect():
+    for model in (Roadmap, Phase, Step, Milestone, Resource, Skill, Revision):
+        post_save.connect(_content_saved, sender=model, dispatch_uid=f"content-{model.__name__}")
+        post_delete.connect(_content_saved, sender=model, dispatch_uid=f"content-{model.__name__}")
+    for through in (Step.skills.through, Step.requires.through):
+        m2m_changed.connect(_step_links_changed, sender=through, dispatch_uid=f"m2m-{through}")
