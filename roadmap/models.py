@@ -270,6 +270,15 @@ class MilestoneProgress(models.Model):
                 fields=["enrollment", "milestone"], name="one_progress_per_enrollment_and_milestone"
             ),
         ]
+        indexes = [
+            # What a learner has done, read from the index alone (pages and dashboards) rather
+            # than one scattered row per milestone.
+            models.Index(
+                fields=["enrollment", "milestone", "id"],
+                condition=models.Q(done_at__isnull=False),
+                name="progress_done_by_enrollment",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enrollment} · {self.milestone}"
@@ -349,8 +358,11 @@ class Activity(models.Model):
         verbose_name_plural = _("activity")
         indexes = [
             models.Index(fields=["enrollment", "created_at"], name="activity_enrollment_time"),
+            # Milestone last: the heatmap and streak counts (distinct milestones ticked per day)
+            # read only this index, not one scattered log row per tick.
             models.Index(
-                fields=["enrollment", "kind", "created_at"], name="activity_enrollment_kind_time"
+                fields=["enrollment", "kind", "created_at", "milestone"],
+                name="activity_kind_time_milestone",
             ),
         ]
 
