@@ -95,40 +95,18 @@ def current_enrollment(user, roadmap):
     )
 
 
-def locate(slug, user):
-    """The published roadmap (or a 404) and the user's enrolment in it, or None.
-
-    One query for an enrolled learner (the page's cache key needs nothing more), two for
-    anyone else.
-    """
-    if user.is_authenticated:
-        enrollment = (
-            Enrollment.objects.select_related("roadmap")
-            .filter(user=user, roadmap__slug=slug, roadmap__status=Roadmap.Status.PUBLISHED)
-            .exclude(status=Enrollment.Status.LEFT)
-            .first()
-        )
-        if enrollment is not None:
-            return enrollment.roadmap, enrollment
-    return get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED), None
-
-
-def roadmap_page(slug, user=None, with_history=True, preview=False, located=None):
+def roadmap_page(slug, user=None, with_history=True, preview=False):
     """A published roadmap with its content and, for an enrolled learner, their progress.
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
-    `located` is what locate() returned, when the caller has it already.
     """
-    if located is not None:
-        roadmap, enrollment = located
-    else:
-        roadmaps = (
-            Roadmap.objects.all()
-            if preview
-            else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
-        )
-        roadmap = get_object_or_404(roadmaps, slug=slug)
-        enrollment = None if preview else current_enrollment(user, roadmap)
+    roadmaps = (
+        Roadmap.objects.all()
+        if preview
+        else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
+    )
+    roadmap = get_object_or_404(roadmaps, slug=slug)
+    enrollment = None if preview else current_enrollment(user, roadmap)
     steps = Step.objects.live().prefetch_related(
         Prefetch("skills", queryset=Skill.objects.all()),
         Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),

@@ -1,11 +1,13 @@
 """The learner's dashboards: every enrolment at a glance, and one roadmap in depth."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from roadmap import curation, dashboards, fragments, pages
+from roadmap import curation, dashboards, fragments
+from roadmap.models import Enrollment, Roadmap
+from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
 
@@ -20,30 +22,29 @@ def overview(request):
 @login_required
 @require_safe
 def roadmap_dashboard(request, slug):
-    roadmap, enrollment = pages.locate(slug, request.user)
-    if enrollment is None:
-        context = {"roadmap": roadmap}
+    versions = page_versions(slug, request.user)
+    if versions is None:
+        raise Http404
+    if versions.enrollment_id is None:
+        context = {"roadmap": Roadmap.objects.get(pk=versions.roadmap_id)}
         return render(request, "roadmap/dashboards/not_enrolled.html", context, status=404)
-    enrollment.user = user = request.user
-    zone = dashboards.learner_zone(user)
+    user = request.user
     key = [
         "dashboard",
-        fragments.identity(roadmap),
-        roadmap.content_version,
-        fragments.identity(enrollment),
-        enrollment.version,
+        *versions.key,
         user.weekly_hours_goal,
-        dashboards.local_today(zone),  # streaks, "this week" and the heatmap move with the day
+        # Streaks, "this week" and the heatmap move on with the learner's day.
+        dashboards.local_today(dashboards.learner_zone(user)),
     ]
 
     def context():
+        enrollment = Enrollment.objects.select_related("roadmap").get(pk=versions.enrollment_id)
+        enrollment.user = user
         return {
             "dashboard": dashboards.roadmap_dashboard(enrollment),
-            "roadmap": roadmap,
+            "roadmap": enrollment.roadmap,
             "changes": curation.changes_since_seen(enrollment),
         }
 
-    # Log times read on the learner's own clock, like the heatmap and the streak.
-    with timezone.override(zone):
-        body = fragments.render(request, f"{TEMPLATE}#dashboard-body", context, key)
-    return render(request, TEMPLATE, {"roadmap": roadmap, "body": body})
+    # Times read on the learner's own clock (accounts.middleware.time_zone), like the heatmap.
+    return fragments.render_page(request, TEMPLATE, context, key)

@@ -17,7 +17,6 @@ from django_htmx.http import trigger_client_event
 from roadmap import curation, history, learning, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import Enrollment, Phase, Roadmap, Step
-from roadmap.views.public import render_roadmap
 
 TEMPLATE = "roadmap/roadmap_detail.html"
 PROGRESS_CHANGED = "progress-changed"  # htmx event: parts of the page that follow progress refresh
@@ -60,8 +59,8 @@ def enrol(request, slug):
     form = EnrolForm(request.POST)
     if not form.is_valid():
         page = pages.roadmap_page(slug, request.user)
-        context = {"page": page, "enrol_form": form}
-        return render_roadmap(request, roadmap, lambda: context, status=400)
+        context = {"roadmap": roadmap, "page": page, "enrol_form": form}
+        return render(request, TEMPLATE, context, status=400)
     __, created = learning.enrol(request.user, roadmap, **form.cleaned_data)
     if created:
         messages.success(request, _("You are enrolled. Tick milestones as you learn them."))

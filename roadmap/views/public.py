@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from roadmap import fragments, insight, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import Roadmap
+from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/roadmap_detail.html"
 
@@ -25,24 +26,17 @@ def catalogue(request):
 
 @require_safe
 def roadmap_detail(request, slug):
-    roadmap, enrollment = located = pages.locate(slug, request.user)
-    key = ["roadmap", fragments.identity(roadmap), roadmap.content_version]
-    if enrollment is None:
-        key.append("member" if request.user.is_authenticated else "visitor")
-    else:
-        key += [fragments.identity(enrollment), enrollment.version]
+    versions = page_versions(slug, request.user)
+    if versions is None:
+        raise Http404
+    key = ["roadmap", *versions.key, request.user.is_authenticated]
 
     def context():
-        page = pages.roadmap_page(slug, request.user, located=located)
-        return {"page": page, "enrol_form": None if enrollment else EnrolForm()}
+        page = pages.roadmap_page(slug, request.user)
+        enrol_form = None if page.enrollment else EnrolForm()
+        return {"roadmap": page.roadmap, "page": page, "enrol_form": enrol_form}
 
-    return render_roadmap(request, roadmap, context, key)
-
-
-def render_roadmap(request, roadmap, context, key=None, status=200):
-    """The roadmap page around its body, which is cached under `key` when one is given."""
-    body = fragments.render(request, f"{TEMPLATE}#roadmap-body", context, key)
-    return render(request, TEMPLATE, {"roadmap": roadmap, "body": body}, status=status)
+    return fragments.render_page(request, TEMPLATE, context, key)
 
 
 @never_cache
@@ -52,7 +46,8 @@ def roadmap_preview(request, slug):
     if not request.user.has_perm("roadmap.view_roadmap"):
         raise Http404
     page = pages.roadmap_page(slug, request.user, preview=True)
-    return render_roadmap(request, page.roadmap, lambda: {"page": page, "preview": True})
+    context = {"roadmap": page.roadmap, "page": page, "preview": True}
+    return render(request, TEMPLATE, context)
 
 
 @require_safe

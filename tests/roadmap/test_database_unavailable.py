@@ -26,7 +26,6 @@ def test_other_errors_are_not_mistaken_for_an_outage(client):
         client.get("/roadmaps/")
 
 
-
 def outside_the_view(error):
     """A middleware that meets the error after the view (as saving a session would)."""
     return mock.patch(

@@ -28,7 +28,7 @@ def test_a_reset_shows_in_the_history_after_the_tick_it_undid(client):
 
     for html in (page, history):
         assert "Reset “Step 0.0” for revision" in html
-        assert "Ticked “Milestone 0 of step-0-0” <span class=\"history__step\">in Step 0.0<" in html
+        assert 'Ticked “Milestone 0 of step-0-0” <span class="history__step">in Step 0.0<' in html
         assert html.index("Reset “Step 0.0”") < html.index("Ticked “Milestone 0 of step-0-0”")
 
 

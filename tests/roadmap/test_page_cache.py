@@ -300,3 +300,22 @@ def test_staff_deleting_a_learners_progress_in_the_admin_shows_at_once(client, a
 
     assert not MilestoneProgress.objects.exists()
     assert percent(page(client, enrollment)) == 0
+
+
+def test_messages_show_once_and_never_stick_to_the_cached_page(client):
+    enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
+    page(client, enrollment)  # cached without a message
+    pause(client, enrollment)
+
+    assert "Paused. Your progress is kept" in page(client, enrollment)
+    assert "Paused. Your progress is kept" not in page(client, enrollment)
+
+
+def test_becoming_staff_shows_the_admin_link_on_the_cached_page(client):
+    enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
+    assert ">Admin<" not in page(client, enrollment)
+
+    get_user_model().objects.filter(pk=enrollment.user_id).update(is_staff=True)
+
+    assert ">Admin<" in page(client, enrollment)
+    assert ">Admin<" in dashboard(client, enrollment)
