@@ -319,3 +319,14 @@ def test_becoming_staff_shows_the_admin_link_on_the_cached_page(client):
 
     assert ">Admin<" in page(client, enrollment)
     assert ">Admin<" in dashboard(client, enrollment)
+
+
+def test_visitors_and_members_get_their_own_cached_page(client):
+    roadmap = load_roadmap(roadmap_data(phases=1, steps=1, milestones=1))
+    assert "Sign up to enrol" in client.get(roadmap.get_absolute_url()).text
+
+    client.force_login(make_user())
+
+    html = client.get(roadmap.get_absolute_url()).text
+    assert "Enrol in this roadmap" in html
+    assert "Sign up to enrol" not in html
