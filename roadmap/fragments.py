@@ -21,9 +21,15 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 CSRF_PLACEHOLDER = "csrf-placeholder-0d9f4c2a"
 TIMEOUT = 24 * 60 * 60
+
+
+def _digest(kind, parts):
+    parts = [*parts, translation.get_language(), timezone.get_current_timezone_name()]
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def render_page(request, template, context, key=None, status=200):
@@ -31,16 +37,54 @@ def render_page(request, template, context, key=None, status=200):
 
     `context` is a function returning the context, called only when the page is rendered.
     """
-    if key is not None and len(messages.get_messages(request)) == 0:
-        parts = [*key, request.user.is_staff, translation.get_language()]
-        parts.append(timezone.get_current_timezone_name())
-        key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        content = cache.get(key)
-        if content is None:  # kept as bytes: no encoding of a large page on every view
-            placeholder = {"csrf_token": CSRF_PLACEHOLDER}
-            content = render_to_string(template, {**context(), **placeholder}, request).encode()
+    cacheable = key is not None and len(messages.get_messages(request)) == 0
+    key = _digest("page", [*key, request.user.is_staff]) if cacheable else None
+    content = cache.get(key) if cacheable else None
+    if content is None:  # kept as bytes: no encoding of a large page on every view
+        placeholder = {"csrf_token": CSRF_PLACEHOLDER}
+        content = render_to_string(template, {**context(), **placeholder}, request).encode()
+        if cacheable:
             cache.set(key, content, TIMEOUT)
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    else:
-        content = render_to_string(template, context(), request)
+    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     return HttpResponse(content, status=status)
+
+
+def prerender_steps(request, page, partial):
+    """Give each step of a roadmap page its rendered HTML (`step.html`), cached per step.
+
+    A step's key holds everything its partial shows: the roadmap's content version and, for
+    an enrolled learner, the step's state, which of its milestones are done, whether it is
+    the next step, its pending prerequisites, the note and the links. After a tick only that
+    step is rendered again, not the whole roadmap. Only for pages rendered by render_page
+    (the HTML holds the CSRF placeholder).
+    """
+    keys = {}
+    for phase in page.phases:
+        for step in phase.steps.all():
+            keys[_digest("step", _step_parts(page, step))] = step
+    found = cache.get_many(list(keys))
+    fresh = {}
+    for key, step in keys.items():
+        if key not in found:
+            context = {"page": page, "step": step, "csrf_token": CSRF_PLACEHOLDER}
+            fresh[key] = render_to_string(partial, context, request)
+        step.html = mark_safe(found.get(key) or fresh[key])
+    cache.set_many(fresh, TIMEOUT)
+
+
+def _step_parts(page, step):
+    roadmap = page.roadmap
+    parts = [roadmap.pk, roadmap.created_at, roadmap.content_version, step.pk]
+    if page.enrollment is None:
+        return [*parts, "not enrolled"]
+    return [
+        *parts,
+        page.enrollment.pk,
+        page.enrollment.created_at,
+        step.state,
+        [milestone.is_done for milestone in step.milestones.all()],
+        page.next_step is not None and page.next_step.pk == step.pk,
+        [number for number, __ in step.pending_prerequisites],
+        step.note,
+        [(link.pk, link.title, link.url) for link in step.links],
+    ]

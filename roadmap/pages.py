@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -22,6 +23,8 @@ from roadmap.models import (
     StepSkip,
 )
 from roadmap.progress import RoadmapProgress, StepCounts, StepState, Tally, summarise
+
+CONTENT_TIMEOUT = 24 * 60 * 60
 
 
 def _per_roadmap(queryset, aggregate):
@@ -95,6 +98,29 @@ def current_enrollment(user, roadmap):
     )
 
 
+def roadmap_content(roadmap):
+    """The roadmap's live phases with their steps, skills, prerequisites, resources and
+    milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
+    pages share one copy until the content changes. Each call returns fresh objects."""
+    key = f"roadmap-content:{roadmap.pk}:{roadmap.created_at.timestamp()}"
+    key += f":{roadmap.content_version}"
+    phases = cache.get(key)
+    if phases is None:
+        steps = Step.objects.live().prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.all()),
+            Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
+            "resources",
+            Prefetch("milestones", queryset=Milestone.objects.live()),
+        )
+        phases = list(
+            Phase.objects.live()
+            .filter(roadmap=roadmap)
+            .prefetch_related(Prefetch("steps", queryset=steps))
+        )
+        cache.set(key, phases, CONTENT_TIMEOUT)
+    return phases
+
+
 def roadmap_page(slug, user=None, with_history=True, preview=False):
     """A published roadmap with its content and, for an enrolled learner, their progress.
 
@@ -107,17 +133,7 @@ def roadmap_page(slug, user=None, with_history=True, preview=False):
     )
     roadmap = get_object_or_404(roadmaps, slug=slug)
     enrollment = None if preview else current_enrollment(user, roadmap)
-    steps = Step.objects.live().prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.all()),
-        Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
-        "resources",
-        Prefetch("milestones", queryset=Milestone.objects.live()),
-    )
-    phases = list(
-        Phase.objects.live()
-        .filter(roadmap=roadmap)
-        .prefetch_related(Prefetch("steps", queryset=steps))
-    )
+    phases = roadmap_content(roadmap)
     numbers, skills = {}, {}
     for phase_number, phase in enumerate(phases, start=1):
         phase.number = phase_number

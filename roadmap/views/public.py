@@ -33,6 +33,7 @@ def roadmap_detail(request, slug):
 
     def context():
         page = pages.roadmap_page(slug, request.user)
+        fragments.prerender_steps(request, page, f"{TEMPLATE}#step")
         enrol_form = None if page.enrollment else EnrolForm()
         return {"roadmap": page.roadmap, "page": page, "enrol_form": enrol_form}
 

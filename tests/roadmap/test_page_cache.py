@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from roadmap import curation, learning
+from roadmap import curation, fragments, learning
 from roadmap.content import write_roadmap
 from roadmap.content.schema import validate
 from roadmap.models import (
@@ -330,3 +330,61 @@ def test_visitors_and_members_get_their_own_cached_page(client):
     html = client.get(roadmap.get_absolute_url()).text
     assert "Enrol in this roadmap" in html
     assert "Sign up to enrol" not in html
+
+
+def step_renders(monkeypatch):
+    """Count the steps rendered one by one for the page cache."""
+    rendered = []
+    original = fragments.render_to_string
+
+    def spy(template, context=None, request=None):
+        if template.endswith("#step"):
+            rendered.append(context["step"].key)
+        return original(template, context, request)
+
+    monkeypatch.setattr(fragments, "render_to_string", spy)
+    return rendered
+
+
+def test_after_a_tick_only_the_ticked_step_is_rendered_again(client, monkeypatch):
+    enrollment = enrolled_learner(client, phases=2, steps=3, milestones=3)
+    rendered = step_renders(monkeypatch)
+    page(client, enrollment)
+    assert len(rendered) == 6
+    rendered.clear()
+
+    tick(client, enrollment)
+    html = page(client, enrollment)
+
+    assert rendered == ["step-0-0"]
+    assert "1 of 3 milestones" in html
+
+
+def test_finishing_a_step_updates_the_steps_that_needed_it(client):
+    enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
+    step = re.compile(r'<li class="step[^"]*" id="step-step-0-1">.*?</li>\s*</ul>', re.S)
+    assert "Needs:" in step.search(page(client, enrollment)).group(0)
+
+    for key in ("step-0-0-m0", "step-0-0-m1"):
+        client.post(tick_url(milestone(key)), {"done": "1"})
+
+    later = step.search(page(client, enrollment)).group(0)
+    assert "Needs:" not in later
+    assert 'class="step step--not-started step--next"' in page(client, enrollment)
+
+
+def test_learners_share_one_cached_copy_of_the_roadmap_content(
+    client, django_assert_max_num_queries
+):
+    first = enrolled_learner(client, phases=2, steps=3, milestones=3)
+    page(client, first)
+    second = enrol(make_user("second"), first.roadmap)
+    client.force_login(second.user)
+
+    # Uncached page, cached content: no phase, step, skill, prerequisite, resource or
+    # milestone query, only this learner's progress, notes, links, history and revisions.
+    with django_assert_max_num_queries(12) as captured:
+        assert percent(page(client, second)) == 0
+    tables = [query["sql"].split(" FROM ", 1)[-1].split()[0] for query in captured]
+    assert '"roadmap_resource"' not in tables
+    assert '"roadmap_phase"' not in tables
