@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrate content check-python clean
+.PHONY: run serve test lint format migrate content check-python clean bench-load bench-throughput bench-scale
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Waypoint needs Python 3.11 or newer (found %s). Set PYTHON=python3.x." % sys.version.split()[0])'
@@ -41,6 +41,20 @@ serve: content
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (scripts, not tests; see README, "Benchmarks"): DB=sqlite (a temporary file) or
+# DB=postgres (a throwaway database on 127.0.0.1:5432, dropped afterwards); BENCH_ARGS for more.
+DB ?= sqlite
+
+bench-load: $(VENV)/.installed
+	$(BIN)/python bench/load.py --db $(DB) $(BENCH_ARGS)
+
+bench-throughput: $(VENV)/.installed
+	$(BIN)/python bench/throughput.py --db $(DB) $(BENCH_ARGS)
+
+# PostgreSQL only (127.0.0.1:5432): 20,000 learners, one learner's query time vs an empty database.
+bench-scale: $(VENV)/.installed
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

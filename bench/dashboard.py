@@ -10,7 +10,9 @@ measured in one run mean anything.
 """
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,6 +32,7 @@ def main():
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="waypoint-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "0"

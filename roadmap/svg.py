@@ -6,7 +6,7 @@ apply; sizes use a viewBox so charts shrink to a 360 px screen.
 """
 
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -81,25 +81,22 @@ def heatmap(columns, title, ident):
     width = LABEL_WIDTH + len(columns) * (CELL + GAP)
     height = top + 7 * (CELL + GAP)
     cells, months, last_month = [], [], None
+    tips = {}  # count -> its translated sentence: 371 cells share a handful of counts
     for week, column in enumerate(columns):
         x = LABEL_WIDTH + week * (CELL + GAP)
         for weekday, day in enumerate(column):
-            tip = ngettext(
-                "%(date)s: %(count)d milestone", "%(date)s: %(count)d milestones", day.count
-            ) % {"date": day.day.isoformat(), "count": day.count}
-            cells.append(
-                format_html(
-                    '<rect class="heat heat--{level}" x="{x}" y="{y}" width="{size}" '
-                    'height="{size}" rx="2" data-date="{date}" data-count="{count}">'
-                    "<title>{tip}</title></rect>",
-                    level=day.level,
-                    x=x,
-                    y=top + weekday * (CELL + GAP),
-                    size=CELL,
-                    date=day.day.isoformat(),
-                    count=day.count,
-                    tip=tip,
+            count, date = int(day.count), day.day.isoformat()
+            if count not in tips:
+                tips[count] = ngettext(
+                    "%(date)s: %(count)d milestone", "%(date)s: %(count)d milestones", count
                 )
+            tip = escape(tips[count] % {"date": date, "count": count})
+            # Numbers and ISO dates need no escaping; plain formatting keeps 371 cells cheap.
+            y = top + weekday * (CELL + GAP)
+            cells.append(
+                f'<rect class="heat heat--{int(day.level)}" x="{x}" y="{y}" width="{CELL}" '
+                f'height="{CELL}" rx="2" data-date="{date}" data-count="{count}">'
+                f"<title>{tip}</title></rect>"
             )
         first = column[0].day if column else None
         if first and first.month != last_month:

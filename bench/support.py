@@ -1,0 +1,224 @@
+"""Shared code for the benchmarks that drive gunicorn over HTTP (load.py, throughput.py).
+
+A throwaway database (an SQLite file, or a PostgreSQL database waypoint_bench_<pid> on
+127.0.0.1:5432 that is dropped afterwards), migrated, with the shipped content and learners
+enrolled in ROADMAP; gunicorn in the production profile on a free port; and a tiny HTTP client
+that logs in and keeps its cookies and CSRF token.
+"""
+
+import contextlib
+import http.client
+import io
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROADMAP = "machine-learning-engineer"
+PASSWORD = "bench-password-42"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-" + "0123456789abcdef" * 3,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+    "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),  # errors still reach the server log
+}
+FAILURE = r"^[\w.]*(?:Error|Exception): .*$|^.*WORKER TIMEOUT.*$"
+sys.path.insert(0, str(ROOT))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values, percent):
+    """The `percent`-th percentile of sorted `values`, interpolated between neighbours."""
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+@contextlib.contextmanager
+def database(kind):
+    """A fresh, migrated database with the shipped roadmaps; Django is set up against it.
+
+    Yields the DATABASE_URL. The environment is left in the production profile, so that a
+    Server started inside the block uses the same database and settings.
+    """
+    folder, name = None, f"waypoint_bench_{os.getpid()}"
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="waypoint-bench-")
+        url = f"sqlite:///{folder}/bench.sqlite3"
+    elif kind == "postgres":
+        _postgres(f"CREATE DATABASE {name}")
+        url = f"{POSTGRES}/{name}"
+    else:
+        raise ValueError(f"unknown database {kind!r}: sqlite or postgres")
+    os.environ.update(PRODUCTION, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        content = str(ROOT / "content" / "roadmaps")
+        call_command("loadroadmap", content, verbosity=0, stdout=io.StringIO())
+        yield url
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            _postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _postgres(sql):
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def create_learners(count, prefix="learner"):
+    """`count` learners enrolled in ROADMAP, made in bulk; returns their usernames.
+
+    Passwords use the production hasher (the server checks them), so hash once and share it.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from roadmap.models import Enrollment, Roadmap
+
+    User = get_user_model()
+    password = make_password(PASSWORD)
+    names = [f"{prefix}{number:04}" for number in range(count)]
+    User.objects.bulk_create(
+        User(username=name, email=f"{name}@example.com", password=password) for name in names
+    )
+    roadmap = Roadmap.objects.get(slug=ROADMAP)
+    users = User.objects.filter(username__in=names)
+    Enrollment.objects.bulk_create(Enrollment(user=user, roadmap=roadmap) for user in users)
+    return names
+
+
+class Server:
+    """gunicorn in the production profile on 127.0.0.1 (static files collected first)."""
+
+    def __init__(self, workers, settings_module="config.settings"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            **PRODUCTION,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "PYTHONPATH": str(ROOT),
+        }
+        self.workers = workers
+        self.log = Path(tempfile.mkstemp(prefix="waypoint-bench-gunicorn-", suffix=".log")[1])
+        self.process = None
+
+    def __enter__(self):
+        python = Path(sys.executable)
+        subprocess.run(
+            [str(python), "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        command = [str(python.with_name("gunicorn")), "config.wsgi", "--bind"]
+        command += [f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                if Client(self.port).request("GET", "/healthz")[0] == 200:
+                    return self
+            time.sleep(0.1)
+        tail = self.log_tail()
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not answer /healthz:\n{tail}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.unlink()
+
+    def exceptions(self):
+        """What went wrong in the server log: exception lines and worker timeouts, counted."""
+        text = self.log.read_text(errors="replace")
+        return Counter(line[:120] for line in re.findall(FAILURE, text, re.M))
+
+    def log_tail(self, lines=30):
+        return "".join(self.log.read_text(errors="replace").splitlines(True)[-lines:])
+
+
+class Client:
+    """One browser: a new connection per request (gunicorn's sync workers close them anyway),
+    cookies kept, CSRF token from its cookie, redirects not followed."""
+
+    def __init__(self, port, timeout=60):
+        self.port, self.timeout = port, timeout
+        self.cookies = {}
+
+    def cookie_header(self):
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def request(self, method, path, form=None):
+        """Returns (status, headers, body bytes)."""
+        headers = {"Host": f"127.0.0.1:{self.port}", "Connection": "close"}
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(
+                {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            )
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response.status, response.headers, content
+
+    def login(self, username, password=PASSWORD):
+        """GET the form (for the CSRF cookie) and POST it; fails loudly unless it worked."""
+        self.request("GET", "/accounts/login/")
+        form = {"username": username, "password": password}
+        status, __, __ = self.request("POST", "/accounts/login/", form)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"logging in as {username} answered {status}")
