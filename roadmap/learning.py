@@ -19,6 +19,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
+from roadmap.versions import learner_changed
 
 
 def lock(enrollment):
@@ -28,7 +29,7 @@ def lock(enrollment):
     roadmap/versions.py) locks its row until commit on PostgreSQL; SQLite's IMMEDIATE
     transactions already take the database write lock at BEGIN.
     """
-    Enrollment.objects.filter(pk=enrollment.pk).update(version=F("version") + 1)
+    learner_changed(enrollment.pk)
 
 
 def enrol(user, roadmap, target_date=None, weekly_hours=None):

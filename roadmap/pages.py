@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from roadmap import fragments
 from roadmap.curation import changes_since_seen
 from roadmap.history import recent_activity
 from roadmap.models import (
@@ -23,8 +24,6 @@ from roadmap.models import (
     StepSkip,
 )
 from roadmap.progress import RoadmapProgress, StepCounts, StepState, Tally, summarise
-
-CONTENT_TIMEOUT = 24 * 60 * 60
 
 
 def _per_roadmap(queryset, aggregate):
@@ -117,7 +116,7 @@ def roadmap_content(roadmap):
             .filter(roadmap=roadmap)
             .prefetch_related(Prefetch("steps", queryset=steps))
         )
-        cache.set(key, phases, CONTENT_TIMEOUT)
+        cache.set(key, phases, fragments.TIMEOUT)
     return phases
 
 

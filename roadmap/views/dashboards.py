@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from roadmap import curation, dashboards, fragments
@@ -33,8 +34,9 @@ def roadmap_dashboard(request, slug):
         "dashboard",
         *versions.key,
         user.weekly_hours_goal,
-        # Streaks, "this week" and the heatmap move on with the learner's day.
-        dashboards.local_today(dashboards.learner_zone(user)),
+        # Streaks, "this week" and the heatmap move on with the learner's day (their zone is
+        # active: accounts.middleware.time_zone).
+        timezone.localdate(),
     ]
 
     def context():
