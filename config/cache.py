@@ -2,7 +2,13 @@
 
 Every call that fails with a Redis error logs one warning (at most one every
 WARN_EVERY seconds per process) and answers as if the key were missing: pages render
-fresh until Redis is back, and the next call after that uses it again.
+fresh until Redis is back.
+
+After a failure the process leaves Redis alone for RETRY_AFTER seconds, answering every call
+as a miss at once, then tries again: a hung Redis (one that accepts connections but never
+answers) costs one socket timeout per process every few seconds, not one per cache call.
+Skipping the cache is always safe here: page keys come from version counters in the database
+(roadmap/versions.py), so nothing is ever invalidated by deleting a key.
 """
 
 import logging
@@ -18,7 +24,9 @@ WARN_EVERY = 60  # seconds
 
 
 class RedisCache(django_redis.RedisCache):
+    RETRY_AFTER = 5  # seconds without Redis after a failed call
     _warned_at = None
+    _down_until = 0.0  # time.monotonic() before which calls do not reach Redis
 
     def _failed(self, operation, error):
         now = time.monotonic()
@@ -27,9 +35,13 @@ class RedisCache(django_redis.RedisCache):
             logger.warning("Cache unavailable, serving without it: %s: %r", operation, error)
 
     def _try(self, operation, fallback, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return fallback
         try:
             return getattr(super(), operation)(*args, **kwargs)
         except RedisError as error:
+            # Per process, like the warning: every thread's cache object stays away.
+            type(self)._down_until = time.monotonic() + self.RETRY_AFTER
             self._failed(operation, error)
             return fallback
 

@@ -1,4 +1,5 @@
-"""A Redis that is down or hung is a cache miss, never an error (config/cache.py)."""
+"""A Redis that is down or hung is a cache miss, never an error (config/cache.py), and is left
+alone for a few seconds after a failure."""
 
 import logging
 import runpy
@@ -18,6 +19,8 @@ def options(monkeypatch):
     """The OPTIONS config/settings.py gives the cache when REDIS_URL is set."""
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setattr(RedisCache, "_warned_at", None)
+    monkeypatch.setattr(RedisCache, "_down_until", 0.0)
+    monkeypatch.setattr(RedisCache, "RETRY_AFTER", 0.5)
     caches = runpy.run_path(str(ROOT / "config" / "settings.py"))["CACHES"]
     assert caches["default"]["BACKEND"] == "config.cache.RedisCache"
     return caches["default"]["OPTIONS"]
@@ -43,7 +46,7 @@ def misses_everything(cache):
 
 
 def test_a_stopped_redis_is_a_miss_with_one_warning_and_is_used_again_once_back(
-    redis_server, options, caplog
+    redis_server, options, caplog, monkeypatch
 ):
     cache = RedisCache(redis_server.url, {"OPTIONS": options})
     cache.set("page", "cached html")
@@ -52,6 +55,7 @@ def test_a_stopped_redis_is_a_miss_with_one_warning_and_is_used_again_once_back(
     assert cache.incr("counter") == 2
 
     redis_server.stop()
+    monkeypatch.setattr(RedisCache, "RETRY_AFTER", 0)  # every call reaches Redis and fails
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="waypoint.cache"):
         misses_everything(cache)
@@ -62,14 +66,20 @@ def test_a_stopped_redis_is_a_miss_with_one_warning_and_is_used_again_once_back(
     assert "Cache unavailable" in warnings[0].getMessage()
     assert "\n" not in warnings[0].getMessage()
 
+    monkeypatch.setattr(RedisCache, "RETRY_AFTER", 0.5)
+    assert cache.get("page") is None  # a failure: Redis is left alone for RETRY_AFTER
     redis_server.start()
+    cache.set("page", "new html")
+    assert cache.get("page") is None, "back, but within RETRY_AFTER of the last failure"
+    time.sleep(RedisCache.RETRY_AFTER)
     cache.set("page", "new html")
     assert cache.get("page") == "new html"
     assert cache.get_many(["page"]) == {"page": "new html"}
 
 
-def test_a_hung_redis_is_a_miss_within_the_socket_timeout(options, caplog):
-    """A Redis that accepts connections but never answers costs a fraction of a second."""
+def test_a_hung_redis_costs_one_timeout_then_is_left_alone_for_a_while(options, caplog):
+    """A Redis that accepts connections but never answers costs one socket timeout, then
+    nothing until RETRY_AFTER has passed."""
     with socket.socket() as hung:
         hung.bind(("127.0.0.1", 0))
         hung.listen(16)  # the kernel completes connections; nobody ever reads them
@@ -78,7 +88,20 @@ def test_a_hung_redis_is_a_miss_within_the_socket_timeout(options, caplog):
 
         started = time.monotonic()
         assert cache.get("page", "fresh") == "fresh"
-        assert cache.set("page", "html") is False
-        assert time.monotonic() - started < 4 * options["socket_timeout"] + 0.5
+        first = time.monotonic() - started
+        assert first < 2 * options["socket_timeout"] + 0.5
+
+        # Then it is left alone: a page's many cache calls cost nothing more.
+        started = time.monotonic()
+        for __ in range(50):
+            assert cache.set("page", "html") is False
+            assert cache.get_many(["page", "other"]) == {}
+        assert time.monotonic() - started < 0.1
+
+        # And tried again after RETRY_AFTER (still hung: one more timeout).
+        time.sleep(RedisCache.RETRY_AFTER)
+        started = time.monotonic()
+        assert cache.get("page", "fresh") == "fresh"
+        assert time.monotonic() - started >= options["socket_timeout"] * 0.9
 
     assert any(record.name == "waypoint.cache" for record in caplog.records)
