@@ -37,7 +37,11 @@ def database_unavailable(get_response):
         if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.error("Database unavailable: %s %s: %s", request.method, request.path, exception)
-        return unavailable_response()
+        response = unavailable_response()
+        # That line is the request's error line: Django's handler would log a second
+        # ("Service Unavailable: …") for the 503 unless it is told this one was logged.
+        response._has_been_logged = True
+        return response
 
     middleware.process_exception = process_exception
     return middleware

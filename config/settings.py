@@ -170,6 +170,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout"
 AXES_USERNAME_CALLABLE = "accounts.throttling.lock_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# No "AXES: BEGIN" line at every start; failed logins are still logged, by lock parameters.
+AXES_VERBOSE = False
 # X-Forwarded-For is only believed behind this many proxies the operator runs (0: never).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -273,4 +275,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Django's own records go to the root handler only: its default console handler would
+    # print a second, multi-line copy to stderr when DEBUG is on.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }

@@ -2,11 +2,13 @@
 
 import io
 import logging
+import os
 import re
 import subprocess
 import sys
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import path
 
@@ -17,7 +19,11 @@ def boom(request):
     raise ValueError("boom")
 
 
-urlpatterns = [path("boom/", boom)]
+def database_down(request):
+    raise OperationalError("connection refused")
+
+
+urlpatterns = [path("boom/", boom), path("database-down/", database_down)]
 
 
 @pytest.fixture
@@ -42,16 +48,35 @@ def test_a_request_error_is_one_log_line_with_its_path_and_traceback(console):
     assert out.rstrip("\n").endswith("ValueError: boom")
 
 
-def test_logs_go_to_stdout_one_line_per_record():
+@pytest.mark.urls(__name__)
+def test_a_database_outage_is_one_log_line_with_its_cause(console):
+    response = Client(raise_request_exception=False).post("/database-down/")
+
+    assert response.status_code == 503
+    out = console.getvalue()
+    assert out.count("\n") == 1, out
+    assert "ERROR django.request: Database unavailable: POST /database-down/: " in out
+    assert out.rstrip("\n").endswith("connection refused")
+
+
+@pytest.mark.parametrize("logger", ["waypoint", "django.request"])
+def test_logs_go_to_stdout_one_line_per_record_and_nothing_else(logger):
+    """In development too (DEBUG=1): Django's own console handler would print a second,
+    multi-line copy of its records to stderr. Starting the app logs nothing."""
     script = (
         "import django, logging; django.setup(); "
-        "logging.getLogger('waypoint').error('first line\\nsecond line')"
+        f"logging.getLogger({logger!r}).error('first line\\nsecond line')"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DEBUG": "1"},
     )
 
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
-    assert lines[-1].endswith(" ERROR waypoint: first line\\nsecond line")
-    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:", line) for line in lines), lines
+    [line] = result.stdout.splitlines()
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:", line), line
+    assert line.endswith(f" ERROR {logger}: first line\\nsecond line")
