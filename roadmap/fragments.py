@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from roadmap import versions
+
 CSRF_PLACEHOLDER = "csrf-placeholder-0d9f4c2a"
 TIMEOUT = 24 * 60 * 60
 
@@ -73,8 +75,7 @@ def prerender_steps(request, page, partial):
 
 
 def _step_parts(page, step):
-    roadmap = page.roadmap
-    parts = [roadmap.pk, roadmap.created_at, roadmap.content_version, step.pk]
+    parts = [*versions.content_key(page.roadmap), step.pk]
     if page.enrollment is None:
         return [*parts, "not enrolled"]
     return [

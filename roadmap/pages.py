@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from roadmap import fragments
+from roadmap import fragments, versions
 from roadmap.curation import changes_since_seen
 from roadmap.history import recent_activity
 from roadmap.models import (
@@ -101,8 +101,7 @@ def roadmap_content(roadmap):
     """The roadmap's live phases with their steps, skills, prerequisites, resources and
     milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
     pages share one copy until the content changes. Each call returns fresh objects."""
-    key = f"roadmap-content:{roadmap.pk}:{roadmap.created_at.timestamp()}"
-    key += f":{roadmap.content_version}"
+    key = "roadmap-content:" + ":".join(map(str, versions.content_key(roadmap)))
     phases = cache.get(key)
     if phases is None:
         steps = Step.objects.live().prefetch_related(

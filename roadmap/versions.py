@@ -37,6 +37,12 @@ def content_changed(*roadmap_ids):
     Roadmap.objects.filter(pk__in=roadmap_ids).update(content_version=F("content_version") + 1)
 
 
+def content_key(roadmap):
+    """One version of a roadmap's content, for cache keys: the roadmap's id and creation time
+    (a database reset under a long-lived cache cannot meet old entries) and content version."""
+    return (roadmap.pk, roadmap.created_at.timestamp(), roadmap.content_version)
+
+
 @dataclass(frozen=True)
 class PageVersions:
     """What a page of one published roadmap, seen by one user, was rendered from."""
