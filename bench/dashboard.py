@@ -7,6 +7,10 @@ database you can write to), loads the shipped ML roadmap, seeds one learner with
 daily activity, then times each dashboard against a plain view that returns the same number
 of bytes through the same middleware. The machine is shared and noisy, so only the ratios
 measured in one run mean anything.
+
+Pages are cached (README, "Cached pages"), so repeated views are cache hits. With --miss each
+timed view follows a change to the learner's progress (as after a tick: the page is rendered
+again, from the cached roadmap content and unchanged steps), and an htmx tick is timed too.
 """
 
 import argparse
@@ -29,6 +33,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--miss", action="store_true", help="time views after a change")
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="waypoint-bench-")
@@ -62,6 +67,7 @@ def main():
     from roadmap import learning
     from roadmap.content import load_files
     from roadmap.models import Milestone, Roadmap
+    from roadmap.versions import learner_changed
 
     call_command("migrate", verbosity=0)
     load_files([ROOT / "content" / "roadmaps" / "machine-learning-engineer.yaml"])
@@ -89,8 +95,13 @@ def main():
     client = Client()
     client.force_login(user)
 
+    def change():
+        if args.miss:
+            learner_changed(enrollment.pk)
+
     def measure(url):
         client.get(url)  # warm up
+        change()
         queries = []
 
         def count(run, sql, *rest):
@@ -102,12 +113,14 @@ def main():
         assert response.status_code == 200, (url, response.status_code)
         times = []
         for __ in range(args.runs):
+            change()
             began = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - began)
         return response, len(queries), statistics.median(times)
 
-    print(f"{args.days} days of activity, {args.runs} runs each, {connection.vendor}")
+    cache = "after a change (cache miss)" if args.miss else "cache hits"
+    print(f"{args.days} days of activity, {args.runs} runs each, {cache}, {connection.vendor}")
     print(f"{'page':<40}{'bytes':>8}{'queries':>9}{'median ms':>11}{'ratio':>8}")
     pages = ("/dashboard/", "/dashboard/machine-learning-engineer/", ROADMAP_PAGE)
     for url in pages:
@@ -118,6 +131,18 @@ def main():
         print(f"{url:<40}{size:>8}{queries:>9}{median * 1000:>11.1f}{median / plain_median:>7.1f}x")
         plain = "  plain view, same bytes"
         print(f"{plain:<40}{size:>8}{plain_queries:>9}{plain_median * 1000:>11.1f}{1:>7.1f}x")
+    if args.miss:
+        milestone = milestones[-1]
+        url = f"{ROADMAP_PAGE}milestones/{milestone.pk}/"
+        times = []
+        for run in range(args.runs):
+            done = "1" if run % 2 == 0 else "0"
+            began = time.perf_counter()
+            response = client.post(url, {"done": done}, HTTP_HX_REQUEST="true")
+            times.append(time.perf_counter() - began)
+            assert response.status_code == 200, response.status_code
+        label, median = "htmx tick (POST)", statistics.median(times)
+        print(f"{label:<40}{len(response.content):>8}{'':>9}{median * 1000:>11.1f}")
 
 
 if __name__ == "__main__":
