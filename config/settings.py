@@ -258,6 +258,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logs go to stdout, one line per record: a request error's traceback is escaped into its line.
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -274,8 +275,8 @@ LOGGING = {
             "formatter": "one_line",
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django's own records go to the root handler only: its default console handler would
     # print a second, multi-line copy to stderr when DEBUG is on.
-    "loggers": {"django": {"handlers": [], "level": "INFO"}},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }

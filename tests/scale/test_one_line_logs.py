@@ -80,3 +80,23 @@ def test_logs_go_to_stdout_one_line_per_record_and_nothing_else(logger):
     [line] = result.stdout.splitlines()
     assert re.match(r"\d{4}-\d\d-\d\d \d\d:", line), line
     assert line.endswith(f" ERROR {logger}: first line\\nsecond line")
+
+
+def test_log_level_applies_to_djangos_records_too():
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.server').info('a request'); "
+        "logging.getLogger('django.request').warning('Not Found: /nope/')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "LOG_LEVEL": "WARNING"},
+    )
+
+    assert result.stderr == ""
+    [line] = result.stdout.splitlines()
+    assert line.endswith(" WARNING django.request: Not Found: /nope/")
