@@ -59,6 +59,18 @@ def test_a_database_outage_is_one_log_line_with_its_cause(console):
     assert out.rstrip("\n").endswith("connection refused")
 
 
+def run_python(script, **env):
+    """Run `script` in a fresh Python in the project folder, with `env` added."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    )
+
+
 @pytest.mark.parametrize("logger", ["waypoint", "django.request"])
 def test_logs_go_to_stdout_one_line_per_record_and_nothing_else(logger):
     """In development too (DEBUG=1): Django's own console handler would print a second,
@@ -67,14 +79,7 @@ def test_logs_go_to_stdout_one_line_per_record_and_nothing_else(logger):
         "import django, logging; django.setup(); "
         f"logging.getLogger({logger!r}).error('first line\\nsecond line')"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "DEBUG": "1"},
-    )
+    result = run_python(script, DEBUG="1")
 
     assert result.stderr == ""
     [line] = result.stdout.splitlines()
@@ -88,14 +93,7 @@ def test_log_level_applies_to_djangos_records_too():
         "logging.getLogger('django.server').info('a request'); "
         "logging.getLogger('django.request').warning('Not Found: /nope/')"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
-    )
+    result = run_python(script, LOG_LEVEL="WARNING")
 
     assert result.stderr == ""
     [line] = result.stdout.splitlines()
