@@ -12,37 +12,28 @@ import io
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from collections import Counter
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# The fault tests' way of running gunicorn serves the benchmarks too.
+from tests.scale import servers  # noqa: E402
+
 ROADMAP = "machine-learning-engineer"
 PASSWORD = "bench-password-42"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-" + "0123456789abcdef" * 3,
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "SECURE_COOKIES": "0",
-    "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),  # errors still reach the server log
-}
+# The tests' production profile, without Redis: each worker caches in its own memory.
+PRODUCTION = {name: value for name, value in servers.PRODUCTION.items() if name != "REDIS_URL"}
+PRODUCTION["LOG_LEVEL"] = os.environ.get("LOG_LEVEL", "WARNING")  # errors reach the server log
 FAILURE = r"^[\w.]*(?:Error|Exception): .*$|^.*WORKER TIMEOUT.*$"
-sys.path.insert(0, str(ROOT))
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def percentile(values, percent):
@@ -124,8 +115,6 @@ class Server:
     """gunicorn in the production profile on 127.0.0.1 (static files collected first)."""
 
     def __init__(self, workers, settings_module="config.settings"):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             **PRODUCTION,
@@ -133,40 +122,26 @@ class Server:
             "PYTHONPATH": str(ROOT),
         }
         self.workers = workers
-        self.log = Path(tempfile.mkstemp(prefix="waypoint-bench-gunicorn-", suffix=".log")[1])
-        self.process = None
+        self.log = self.process = self.url = self.port = None
 
     def __enter__(self):
-        python = Path(sys.executable)
-        subprocess.run(
-            [str(python), "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-        )
-        command = [str(python.with_name("gunicorn")), "config.wsgi", "--bind"]
-        command += [f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:
-            with contextlib.suppress(OSError):
-                if Client(self.port).request("GET", "/healthz")[0] == 200:
-                    return self
-            time.sleep(0.1)
-        tail = self.log_tail()
-        self.__exit__()
-        raise RuntimeError(f"gunicorn did not answer /healthz:\n{tail}")
+        command = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
+        subprocess.run(command, cwd=ROOT, env=self.env, check=True)
+        self.log = Path(tempfile.mkstemp(prefix="waypoint-bench-gunicorn-", suffix=".log")[1])
+        try:
+            with self.log.open("wb") as log:
+                self.process, self.url = servers.start_gunicorn(
+                    self.env, log, self.workers, timeout=30
+                )
+        except AssertionError as error:
+            tail = self.log_tail()
+            self.log.unlink()
+            raise RuntimeError(f"{error}:\n{tail}") from None
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        servers.stop(self.process, timeout=15)
         self.log.unlink()
 
     def exceptions(self):

@@ -68,8 +68,9 @@ def wait_until(condition, timeout, message, step=0.05):
         time.sleep(step)
 
 
-def start_gunicorn(env, log=subprocess.DEVNULL, workers=1):
-    """Start gunicorn on a free port with this environment; return (process, url) once up."""
+def start_gunicorn(env, log=subprocess.DEVNULL, workers=1, timeout=15):
+    """Start gunicorn on a free port with this environment; return (process, url) once up.
+    Also the benchmarks' server (bench/support.py)."""
     port = free_port()
     process = subprocess.Popen(
         [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
@@ -88,7 +89,7 @@ def start_gunicorn(env, log=subprocess.DEVNULL, workers=1):
         return True
 
     try:
-        wait_until(answers, 15, f"gunicorn on {url} did not answer /healthz")
+        wait_until(answers, timeout, f"gunicorn on {url} did not answer /healthz")
     except AssertionError:
         stop(process)
         raise
