@@ -1,19 +1,24 @@
-"""Log in with the username or the e-mail address, either in any case."""
+"""Log in with the username or the e-mail address, either in any case.
+
+What was typed says which it is: with an "@" it is an e-mail address, without one a username.
+Usernames cannot contain "@" (accounts.models.validate_no_at_sign), so no username can shadow
+someone else's e-mail login.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
 def find_account(login):
-    """The account whose username, or else whose e-mail address, is `login` (any case)."""
+    """The account whose e-mail address (if `login` has an "@") or else whose username is
+    `login`, in any case."""
     login = (login or "").strip()
     if not login:
         return None
     users = get_user_model()._default_manager
-    return (
-        users.filter(username__iexact=login).first()
-        or users.filter(email__iexact=login).exclude(email="").first()
-    )
+    if "@" in login:
+        return users.filter(email__iexact=login).first()
+    return users.filter(username__iexact=login).first()
 
 
 class UsernameOrEmailBackend(ModelBackend):

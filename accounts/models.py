@@ -3,6 +3,7 @@
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -15,7 +16,26 @@ def validate_time_zone(value):
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+def validate_no_at_sign(value):
+    """A username never looks like an e-mail address, so it can never stand in the way of
+    someone else's e-mail login (the login backend reads "@" as "this is an e-mail")."""
+    if "@" in value:
+        raise ValidationError(
+            _("A username cannot contain @, so that it is never taken for an e-mail address."),
+            code="at_sign",
+        )
+
+
 class User(AbstractUser):
+    # On the model field, so sign-up, the admin and createsuperuser all refuse "@".
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and . + - _ only."),
+        validators=[UnicodeUsernameValidator(), validate_no_at_sign],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]

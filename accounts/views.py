@@ -38,6 +38,12 @@ def safe_next(request):
     return url if allowed else ""
 
 
+def keep_session(request, remember):
+    """A session lasts SESSION_COOKIE_AGE only when the learner asks ("Keep me logged in");
+    otherwise it ends with the browser. Sign-up and log-in both start sessions through here."""
+    request.session.set_expiry(None if remember else 0)
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     next_url = safe_next(request)
@@ -52,6 +58,7 @@ def signup(request):
             form.add_error(None, _("That username or e-mail address was just taken."))
         else:
             login(request, user, backend=BACKEND)
+            keep_session(request, remember=False)
             messages.success(request, _("Welcome to Waypoint! Your account is ready."))
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     status = 400 if form.errors else 200
@@ -65,8 +72,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # Without "remember me" the session cookie ends with the browser.
-        self.request.session.set_expiry(None if form.cleaned_data["remember_me"] else 0)
+        keep_session(self.request, form.cleaned_data["remember_me"])
         return response
 
     def form_invalid(self, form):

@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.helpers import PASSWORD
 from tests.factories import make_user
 
+User = get_user_model()
 URL = reverse("accounts:login")
 
 
@@ -151,3 +153,30 @@ def test_the_nav_offers_settings_and_log_out_to_learners(client, db):
     assert f'href="{reverse("accounts:settings")}"' in html
     assert f'<form method="post" action="{reverse("accounts:logout")}"' in html
     assert f'href="{URL}"' not in html
+
+
+def test_a_username_that_is_someone_elses_email_cannot_shadow_their_email_login(client, db):
+    ada = make_user("ada")
+    # Written past the validators, as an account made before usernames refused "@" could be.
+    User.objects.create_user("ada@example.com", email="mallory@example.com", password=PASSWORD)
+
+    log_in(client, "ADA@example.com")
+
+    assert logged_in_as(client) == str(ada.pk)
+
+
+def test_a_login_with_an_at_sign_is_only_looked_up_as_an_email(client, db):
+    User.objects.create_user("bea@example.com", email="bea@elsewhere.example", password=PASSWORD)
+
+    log_in(client, "bea@example.com")
+
+    assert logged_in_as(client) is None
+
+
+def test_a_login_without_an_at_sign_is_only_looked_up_as_a_username(client, db):
+    User.objects.create_user("bea", email="", password=PASSWORD)
+    User.objects.filter(username="bea").update(email="cyd")  # an e-mail field with no "@"
+
+    log_in(client, "cyd")
+
+    assert logged_in_as(client) is None

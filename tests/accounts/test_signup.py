@@ -1,3 +1,5 @@
+import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -138,3 +140,29 @@ def test_a_logged_in_learner_is_sent_on_from_signup(client, db):
     client.force_login(make_user())
 
     assert client.get(URL).url == reverse("roadmap:catalogue")
+
+
+def test_the_new_session_ends_with_the_browser_as_a_login_without_remember_me_does(client, db):
+    response = sign_up(client)
+
+    assert client.session.get_expire_at_browser_close()
+    assert "max-age" not in str(response.cookies[settings.SESSION_COOKIE_NAME]).lower()
+
+
+def test_a_username_equal_to_someone_elses_email_creates_nothing(client, db):
+    make_user("ada")
+
+    response = sign_up(client, username="ada@example.com", email="mallory@example.com")
+
+    assert response.status_code == 400
+    assert User.objects.count() == 1
+    assert 'href="#id_username"' in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["bea@example.com", "bea@", "@bea", "b@a"])
+def test_a_username_with_an_at_sign_creates_nothing(client, db, username):
+    response = sign_up(client, username=username, email="bea@example.com")
+
+    assert response.status_code == 400
+    assert not User.objects.exists()
+    assert "cannot contain @" in response.content.decode()
