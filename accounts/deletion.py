@@ -3,6 +3,8 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 
+from accounts.models import UserSession
+from accounts.sessions import end_sessions_of
 from roadmap.models import (
     Activity,
     Enrollment,
@@ -20,7 +22,7 @@ LEARNER_DATA = (Activity, MilestoneProgress, StepSkip, StepNote, PersonalLink)
 @transaction.atomic
 def delete_account(user):
     """Delete the user, their enrolments, progress, notes, links and history, and their login
-    records; return how many rows of each kind went."""
+    records and sessions (every device is logged out); return how many rows of each kind went."""
     enrollments = Enrollment.objects.filter(user=user)
     deleted = {}
     for model in LEARNER_DATA:
@@ -28,6 +30,7 @@ def delete_account(user):
     deleted[Enrollment._meta.label] = enrollments.delete()[0]
     for model in (AccessLog, AccessAttempt, AccessFailureLog):
         deleted[model._meta.label] = model.objects.filter(username=user.username).delete()[0]
+    deleted[UserSession._meta.label] = end_sessions_of(user)
     user.delete()
     deleted[user._meta.label] = 1
     return deleted

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -67,3 +68,22 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+
+class UserSession(AbstractBaseSession):
+    """A session (accounts/sessions.py), with the id of the user logged in to it, if any.
+
+    A plain indexed number rather than a foreign key: a session saved by a request still in
+    flight while its account is deleted must not fail on a missing user."""
+
+    account_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")

@@ -155,6 +155,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "roadmap:catalogue"
 LOGOUT_REDIRECT_URL = "roadmap:home"
 PASSWORD_RESET_TIMEOUT = int(timedelta(days=3).total_seconds())
+# Sessions live in the database, each row marked with its user, so deleting an account ends
+# its sessions on every device and every app server (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # "Remember me" keeps a session this long; without it the session ends with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", int(timedelta(weeks=2).total_seconds()))
 

@@ -1,5 +1,8 @@
+from importlib import import_module
+
 import pytest
 from axes.models import AccessLog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -119,3 +122,26 @@ def test_deletion_is_all_or_nothing(two_learners, monkeypatch):
         delete_account(me)
 
     assert data_of(me) == before
+
+
+def session_exists(key):
+    return import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+
+
+def logged_in_client(username):
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    return client
+
+
+def test_deleting_my_account_ends_my_sessions_on_every_device(two_learners):
+    laptop, phone, other = logged_in_client("ada"), logged_in_client("ada"), logged_in_client("bea")
+    phone_session = phone.session.session_key
+
+    laptop.post(URL, {"password": PASSWORD})
+
+    assert not session_exists(phone_session)
+    assert phone.get(reverse("accounts:settings")).url.startswith(reverse("accounts:login"))
+    assert session_exists(other.session.session_key)
+    assert other.get(reverse("accounts:settings")).status_code == 200

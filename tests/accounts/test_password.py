@@ -157,3 +157,25 @@ def test_a_reset_with_mismatched_passwords_changes_nothing(client, db):
     assert b'href="#id_new_password2"' in response.content
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_changing_the_password_logs_out_my_other_sessions_but_not_this_one(db):
+    make_user("ada")
+    here, elsewhere = Client(), Client()
+    for client in (here, elsewhere):
+        client.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
+
+    here.post(CHANGE, {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW})
+
+    assert here.get(reverse("accounts:settings")).status_code == 200
+    assert elsewhere.get(reverse("accounts:settings")).url.startswith(reverse("accounts:login"))
+
+
+def test_resetting_the_password_logs_out_every_session(client, db):
+    make_user("ada")
+    elsewhere = Client()
+    elsewhere.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
+
+    set_password(client, reset_link(client, "ada@example.com"))
+
+    assert elsewhere.get(reverse("accounts:settings")).url.startswith(reverse("accounts:login"))
