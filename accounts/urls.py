@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from accounts.forms import ChangePasswordForm, NewPasswordForm, ResetPasswordForm
+from accounts.forms import ChangePasswordForm, NewPasswordForm
 
 app_name = "accounts"
 
@@ -26,17 +26,7 @@ urlpatterns = [
         ),
         name="password-change-done",
     ),
-    path(
-        "password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=ResetPasswordForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
-        ),
-        name="password-reset",
-    ),
+    path("password_reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

@@ -13,13 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import deletion, export
-from accounts.forms import DeleteAccountForm, LoginForm, SettingsForm, SignupForm
+from accounts import deletion, export, throttling
+from accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    ResetPasswordForm,
+    SettingsForm,
+    SignupForm,
+)
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -49,6 +56,14 @@ def signup(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if request.method == "POST":
+        # Before the form is checked: a throttled probe learns nothing about who exists.
+        typed = request.POST
+        wait = throttling.throttled(
+            request, "signup", username=typed.get("username"), email=typed.get("email")
+        )
+        if wait:
+            return throttling.throttled_page(request, "signup", wait)
     form = SignupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,6 +94,20 @@ class LoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetPasswordForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def post(self, request, *args, **kwargs):
+        wait = throttling.throttled(request, "password-reset", email=request.POST.get("email"))
+        if wait:
+            return throttling.throttled_page(request, "password-reset", wait)
+        return super().post(request, *args, **kwargs)
 
 
 @login_required

@@ -175,6 +175,15 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.lock_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 # No "AXES: BEGIN" line at every start; failed logins are still logged, by lock parameters.
 AXES_VERBOSE = False
+# Sign-up and password-reset throttling (accounts/throttling.py): attempts per client address
+# and per username or e-mail address typed, in each fixed hour. Counted in the cache, so
+# every app server shares the counts when REDIS_URL is set; without it, each process counts
+# on its own.
+ACCOUNT_THROTTLE_PERIOD = timedelta(hours=1)
+SIGNUP_LIMIT_PER_CLIENT = env_int("SIGNUP_LIMIT_PER_CLIENT", 10)
+SIGNUP_LIMIT_PER_TARGET = env_int("SIGNUP_LIMIT_PER_TARGET", 5)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
 # X-Forwarded-For is only believed behind this many proxies the operator runs (0: never).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

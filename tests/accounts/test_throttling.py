@@ -1,16 +1,25 @@
-"""Five failed logins for one account from one address pause that pair for 15 minutes."""
+"""Five failed logins for one account from one address pause that pair for 15 minutes;
+sign-ups and password-reset requests are limited per client address and per target."""
 
+import os
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
 
 from accounts.throttling import client_ip
 from tests.accounts.helpers import PASSWORD
 from tests.factories import make_user
 
+User = get_user_model()
 URL = reverse("accounts:login")
 
 
@@ -132,3 +141,162 @@ def test_the_client_address_trusts_only_the_configured_proxies(
     settings.TRUSTED_PROXY_COUNT = proxies
 
     assert client_ip(FakeRequest(forwarded)) == expected
+
+
+SIGNUP = reverse("accounts:signup")
+RESET = reverse("accounts:password-reset")
+NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
+
+
+def sign_up(username, email=None, address="203.0.113.7"):
+    data = {
+        "username": username,
+        "email": email or f"{username}@example.com",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+    return Client().post(SIGNUP, data, REMOTE_ADDR=address)
+
+
+def main_of(content):
+    """The page's main content: what it says, without the per-session CSRF token around it."""
+    html = content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def ask_reset(email, address="203.0.113.7"):
+    return Client().post(RESET, {"email": email}, REMOTE_ADDR=address)
+
+
+def test_sign_ups_from_one_address_are_limited_and_the_next_is_a_429_page(db):
+    limit = settings.SIGNUP_LIMIT_PER_CLIENT
+    statuses = [sign_up(f"probe{n}").status_code for n in range(limit)]
+
+    response = sign_up("newcomer")
+
+    assert statuses == [302] * limit
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many sign-up attempts" in html
+    assert "try again in" in html
+    assert b'<main id="main"' in response.content
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert not User.objects.filter(username="newcomer").exists()
+    assert sign_up("newcomer", address="198.51.100.9").status_code == 302  # another address
+
+
+def test_sign_ups_for_one_username_are_limited_from_any_address(db):
+    limit = settings.SIGNUP_LIMIT_PER_TARGET
+    for n in range(limit):
+        sign_up("ada", email=f"try{n}@example.com", address=f"192.0.2.{n}")
+
+    assert sign_up("ADA ", email="last@example.com", address="192.0.2.99").status_code == 429
+
+
+def test_sign_ups_for_one_email_are_limited_from_any_address(db):
+    limit = settings.SIGNUP_LIMIT_PER_TARGET
+    for n in range(limit):
+        sign_up(f"try{n}", email="ada@example.com", address=f"192.0.2.{n}")
+
+    assert sign_up("last", email="Ada@Example.com", address="192.0.2.99").status_code == 429
+
+
+def test_the_sign_up_throttle_answers_the_same_whether_the_name_exists_or_not(db):
+    make_user("ada")
+    limit = settings.SIGNUP_LIMIT_PER_TARGET
+
+    taken = [sign_up("ada", address=f"192.0.2.{n}").content for n in range(limit + 1)]
+    free = [sign_up("zed", address=f"198.51.100.{n}").status_code for n in range(limit + 1)]
+
+    assert free[-1] == 429
+    assert main_of(taken[-1]) == main_of(sign_up("zed", address="198.51.100.99").content)
+
+
+def test_ten_reset_requests_for_one_address_send_only_the_limit_of_mails(db):
+    make_user("ada")
+    limit = settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+
+    statuses = [ask_reset("ada@example.com", f"192.0.2.{n}").status_code for n in range(10)]
+
+    assert statuses == [302] * limit + [429] * (10 - limit)
+    assert len(mail.outbox) == limit
+
+
+def test_the_reset_throttle_answers_the_same_whether_the_address_exists_or_not(db):
+    make_user("ada")
+    limit = settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+
+    known = [ask_reset("ada@example.com", f"192.0.2.{n}") for n in range(limit + 1)]
+    unknown = [ask_reset("nobody@example.com", f"198.51.100.{n}") for n in range(limit + 1)]
+
+    assert [r.status_code for r in known] == [r.status_code for r in unknown]
+    assert known[-1].status_code == 429
+    assert "Too many reset requests" in known[-1].content.decode()
+    assert main_of(known[-1].content) == main_of(unknown[-1].content)
+
+
+def test_reset_requests_from_one_address_are_limited(db):
+    limit = settings.PASSWORD_RESET_LIMIT_PER_CLIENT
+    statuses = [ask_reset(f"someone{n}@example.com").status_code for n in range(limit + 1)]
+
+    assert statuses == [302] * limit + [429]
+    assert ask_reset("someone@example.com", address="198.51.100.9").status_code == 302
+
+
+def test_the_throttle_ends_with_its_period(db, monkeypatch):
+    start = 1_800_000_000 // 3600 * 3600  # the start of an hour
+    monkeypatch.setattr(time, "time", lambda: start + 10)
+    for _ in range(settings.PASSWORD_RESET_LIMIT_PER_ADDRESS):
+        ask_reset("ada@example.com", address="192.0.2.1")
+    refused = ask_reset("ada@example.com", address="192.0.2.2")
+
+    monkeypatch.setattr(time, "time", lambda: start + 3600)
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3590"
+    assert ask_reset("ada@example.com", address="192.0.2.3").status_code == 302
+
+
+def test_the_throttle_uses_the_client_address_behind_trusted_proxies(db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    limit = settings.PASSWORD_RESET_LIMIT_PER_CLIENT
+    for n in range(limit):
+        Client().post(RESET, {"email": f"a{n}@example.com"}, HTTP_X_FORWARDED_FOR="192.0.2.1")
+
+    over = Client().post(RESET, {"email": "b@example.com"}, HTTP_X_FORWARDED_FOR="192.0.2.1")
+    other = Client().post(RESET, {"email": "b@example.com"}, HTTP_X_FORWARDED_FOR="192.0.2.2")
+
+    assert (over.status_code, other.status_code) == (429, 302)
+
+
+REDIS = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def two_servers_on_one_redis(settings):
+    """The cache as two app servers see it: separate clients (connection pools) of one Redis."""
+    prefix = f"throttle-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        name: {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": prefix}
+        for name in ("default", "other")
+    }
+    caches["default"].set("ping", 1, 10)
+    if caches["default"].get("ping") != 1:
+        pytest.skip(f"Needs a Redis at {REDIS} (REDIS_URL)")
+    yield caches["default"], caches["other"]
+    caches["default"].delete("ping")
+
+
+def test_the_throttles_count_across_app_servers_sharing_redis(
+    db, two_servers_on_one_redis, monkeypatch
+):
+    first, second = two_servers_on_one_redis
+    limit = settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    statuses = []
+    for n in range(limit + 1):
+        # Each request lands on the other server, as a load balancer would send them.
+        monkeypatch.setattr("accounts.throttling.cache", (first, second)[n % 2])
+        statuses.append(ask_reset("ada@example.com", f"192.0.2.{n}").status_code)
+
+    assert first is not second
+    assert statuses == [302] * limit + [429]
