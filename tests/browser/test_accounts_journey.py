@@ -114,7 +114,7 @@ def check(page, screenshot, name, width, scheme, errors=False):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_every_account_page_is_accessible(new_page, screenshot, width, scheme):
+def test_every_account_page_is_accessible(new_page, screenshot, settings, width, scheme):
     make_user("bea")
     page = new_page(width=width, color_scheme=scheme)  # axe-core itself needs JavaScript
     shot = {"screenshot": screenshot, "width": width, "scheme": scheme}
@@ -184,3 +184,15 @@ def test_every_account_page_is_accessible(new_page, screenshot, width, scheme):
         page.goto("/accounts/login/")
     expect(page.get_by_role("heading", name="Too many failed log-in attempts")).to_be_visible()
     check(page, name="lockout", **shot)
+
+    settings.SIGNUP_LIMIT_PER_TARGET = settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 0
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("cyd")
+    submit(page, "Create account")
+    expect(page.get_by_role("heading", name="Too many sign-up attempts")).to_be_visible()
+    check(page, name="signup-throttled", **shot)
+    page.goto("/accounts/password_reset/")
+    page.get_by_label("E-mail address").fill("cyd@example.com")
+    submit(page, "Send the reset link")
+    expect(page.get_by_role("heading", name="Too many reset requests")).to_be_visible()
+    check(page, name="password-reset-throttled", **shot)
