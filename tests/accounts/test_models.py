@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
+from django.urls import reverse
 
 User = get_user_model()
 RENAME_MIGRATION = import_module("accounts.migrations.0003_username_without_at_sign")
@@ -78,3 +79,16 @@ def test_a_renamed_username_fits_the_field_with_its_number():
     taken = {"a" * 150}
 
     assert RENAME_MIGRATION.free_name("a" * 200, taken) == "a" * 148 + "-2"
+
+
+def test_the_admins_add_user_page_refuses_a_username_with_an_at_sign(admin_client):
+    password = "a-long-and-unusual-passphrase-42"
+    data = {"username": "ada@example.com", "usable_password": "true"}
+
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"), {**data, "password1": password, "password2": password}
+    )
+
+    assert response.status_code == 200
+    assert "cannot contain @" in response.content.decode()
+    assert not User.objects.filter(username="ada@example.com").exists()
