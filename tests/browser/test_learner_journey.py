@@ -148,3 +148,23 @@ def test_a_bad_link_shows_its_error_in_place_and_saves_nothing(js, new_page, shi
     if js:
         assert page.url.endswith(ROADMAP), "the error should appear in place"
         expect(page.locator("#request-error")).to_be_hidden()
+
+
+def test_a_bad_link_error_stays_in_place_under_debug(new_page, shipped_roadmap, settings):
+    """`make run` has DEBUG on, which adds django-htmx's handler for error responses."""
+    settings.DEBUG = True
+    page = new_page()
+    sign_up_from_the_roadmap(page, "debuglinks")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    step = page.locator("#step-python")
+    step.get_by_text("Your notes and links").click()
+    step.get_by_label("Link title").fill("Sneaky")
+    step.get_by_label("Address").fill("https://exa mple")
+    step.get_by_role("button", name="Add link").click()
+
+    error = page.locator("#link-url-python-error")
+    expect(error).to_have_text("Enter an http:// or https:// address.")
+    expect(page.locator(".site-header")).to_have_count(1)
+    expect(page.locator("#step-linear-algebra")).to_be_visible()
+    expect(page.locator("#request-error")).to_be_hidden()
+    assert page.url.endswith(ROADMAP)
