@@ -38,7 +38,7 @@ def safe_next(request):
     return url if allowed else ""
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
@@ -76,7 +76,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request):
     form = SettingsForm(posted(request), instance=request.user)
     if request.method == "POST":
@@ -90,10 +90,10 @@ def account_settings(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_data(request):
-    """GET explains the export; POST (the download button) sends the JSON file."""
-    if request.method == "GET":
+    """GET (and HEAD) explains the export; POST (the download button) sends the JSON file."""
+    if request.method != "POST":
         return render(request, "accounts/export.html")
     now = timezone.now()
     document = export.export(request.user, now=now)
@@ -108,7 +108,7 @@ def export_data(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request):
     form = DeleteAccountForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():

@@ -54,11 +54,11 @@ def _respond(request, enrollment, step, note_form=None, link_form=None, status=2
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def step_notes(request, slug, key):
     enrollment = enrollment_or_404(request.user, slug)
     step = _step_or_404(enrollment, key)
-    if request.method == "GET":
+    if request.method != "POST":
         return _respond(request, enrollment, step)
     form = NoteForm(request.POST)
     if not form.is_valid():
