@@ -33,10 +33,14 @@ run: content
 PRODUCTION = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
 
+# The key file is the owner's alone (umask 077; chmod for one made before that). `exec` lets
+# gunicorn replace the recipe's shell, so the signal make passes on when stopped by its PID
+# reaches gunicorn itself rather than only a shell that would leave it running.
 serve: content
-	@test -f .secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
+	@umask 077; test -f .secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
+	@chmod 600 .secret-key
 	$(PRODUCTION) $(BIN)/python manage.py collectstatic --no-input -v0
-	$(PRODUCTION) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+	$(PRODUCTION) exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 	  --access-logfile - --error-logfile -
 
 test: $(VENV)/.installed

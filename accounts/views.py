@@ -51,7 +51,7 @@ def keep_session(request, remember):
     request.session.set_expiry(None if remember else 0)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
@@ -111,7 +111,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_settings(request):
     form = SettingsForm(posted(request), instance=request.user)
     if request.method == "POST":
@@ -125,10 +125,10 @@ def account_settings(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_data(request):
-    """GET explains the export; POST (the download button) sends the JSON file."""
-    if request.method == "GET":
+    """GET (and HEAD) explains the export; POST (the download button) sends the JSON file."""
+    if request.method != "POST":
         return render(request, "accounts/export.html")
     now = timezone.now()
     document = export.export(request.user, now=now)
@@ -143,7 +143,7 @@ def export_data(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request):
     form = DeleteAccountForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():

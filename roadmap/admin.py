@@ -1,5 +1,6 @@
 """Admin registrations to browse and edit all roadmap content and learner records."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import reverse
@@ -27,6 +28,46 @@ from roadmap.models import (
 from roadmap.versions import content_changed, learner_changed
 
 
+class InRoadmapFormSet(forms.BaseInlineFormSet):
+    """Steps on a phase page, milestones on a step page: rows that belong to the parent's
+    roadmap, which the inline does not show.
+
+    Keys are unique within a roadmap, archived content included (a database constraint).
+    With the roadmap not in the form, Django's own unique checks pass over the constraint
+    and a reused key was an IntegrityError; checking here makes it an error on the key
+    field: against the rest of the roadmap, and among the rows of this submission.
+    """
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("key") and not self._should_delete_form(form)
+        ]
+        roadmap_id = self.instance.roadmap_id
+        taken = set()
+        if roadmap_id is not None:
+            in_this_formset = [form.instance.pk for form in self.forms if form.instance.pk]
+            taken = set(
+                self.model.objects.filter(roadmap_id=roadmap_id)
+                .exclude(pk__in=in_this_formset)
+                .values_list("key", flat=True)
+            )
+        message = _("Another %(kind)s in this roadmap already has the key “%(key)s”.")
+        for form in rows:
+            key = form.cleaned_data["key"]
+            if key in taken:
+                kind = self.model._meta.verbose_name
+                form.add_error("key", message % {"kind": kind, "key": key})
+            taken.add(key)
+
+    def save(self, commit=True):
+        for form in self.forms:
+            form.instance.roadmap_id = self.instance.roadmap_id
+        return super().save(commit)
+
+
 class PhaseInline(admin.TabularInline):
     model = Phase
     fields = ["position", "key", "title", "archived_at"]
@@ -36,6 +77,7 @@ class PhaseInline(admin.TabularInline):
 
 class StepInline(admin.TabularInline):
     model = Step
+    formset = InRoadmapFormSet
     fields = ["position", "key", "title", "hours", "archived_at"]
     show_change_link = True
     extra = 0
@@ -43,6 +85,7 @@ class StepInline(admin.TabularInline):
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
+    formset = InRoadmapFormSet
     fields = ["position", "key", "title", "archived_at"]
     extra = 0
 
@@ -177,14 +220,6 @@ class StepAdmin(RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
     search_fields = ["title", "key", "summary"]
     autocomplete_fields = ["skills", "requires"]
     inlines = [MilestoneInline, ResourceInline]
-
-    def save_related(self, request, form, formsets, change):
-        # Milestones inherit their step's roadmap, which the inline does not show.
-        for formset in formsets:
-            if formset.model is Milestone:
-                for milestone_form in formset.forms:
-                    milestone_form.instance.roadmap_id = form.instance.roadmap_id
-        super().save_related(request, form, formsets, change)
 
 
 @admin.register(Skill)

@@ -39,12 +39,17 @@ class NoteForm(forms.Form):
     )
 
 
+class WebAddressField(forms.URLField):
+    """A URL field for web pages only.
+
+    Replaces URLField's own validator (which also allows ftp) rather than adding a second
+    one: both would fail on a malformed address and the message would show twice.
+    """
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": _("Enter an http:// or https:// address.")}
+
+
 class LinkForm(forms.Form):
     title = forms.CharField(label=_("Link title"), max_length=TITLE_MAX_LENGTH, strip=True)
-    url = forms.URLField(
-        label=_("Address"),
-        max_length=URL_MAX_LENGTH,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        error_messages={"invalid": _("Enter an http:// or https:// address.")},
-    )
+    url = WebAddressField(label=_("Address"), max_length=URL_MAX_LENGTH, assume_scheme="https")

@@ -78,7 +78,7 @@ def set_status(request, slug, status):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def leave(request, slug):
     enrollment = enrollment_or_404(request.user, slug)
     if request.method == "POST":

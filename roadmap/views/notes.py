@@ -19,6 +19,16 @@ def _step_or_404(enrollment, key):
     )
 
 
+def _refused(request):
+    """The status of a form re-rendered with its errors.
+
+    400 for a whole page; 422 for an htmx fragment, which the page's htmx config swaps in
+    place. Not 400 there: in DEBUG, django-htmx's error handler replaces the whole page with
+    any 400 response, so development would show something production does not.
+    """
+    return 422 if request.htmx else 400
+
+
 def _respond(request, enrollment, step, note_form=None, link_form=None, status=200, notice=""):
     """The notes partial for htmx, the notes page without it, or back to the roadmap."""
     if status == 200 and request.method == "POST" and not request.htmx:
@@ -44,15 +54,15 @@ def _respond(request, enrollment, step, note_form=None, link_form=None, status=2
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def step_notes(request, slug, key):
     enrollment = enrollment_or_404(request.user, slug)
     step = _step_or_404(enrollment, key)
-    if request.method == "GET":
+    if request.method != "POST":
         return _respond(request, enrollment, step)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _respond(request, enrollment, step, note_form=form, status=400)
+        return _respond(request, enrollment, step, note_form=form, status=_refused(request))
     learning.save_note(enrollment, step, form.cleaned_data["text"])
     return _respond(request, enrollment, step, notice=_("Note saved."))
 
@@ -71,7 +81,7 @@ def add_link(request, slug, key):
                 None, _("You can keep up to %d links on a step. Remove one first.") % LINKS_PER_STEP
             )
     if form.errors:
-        return _respond(request, enrollment, step, link_form=form, status=400)
+        return _respond(request, enrollment, step, link_form=form, status=_refused(request))
     return _respond(request, enrollment, step, notice=_("Link added."))
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import fragments, insight, pages
+from roadmap import access, fragments, insight, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import Roadmap
 from roadmap.versions import page_versions
@@ -44,7 +44,7 @@ def roadmap_detail(request, slug):
 @require_safe
 def roadmap_preview(request, slug):
     """A draft (or published) roadmap as a learner would see it, for curators only."""
-    if not request.user.has_perm("roadmap.view_roadmap"):
+    if not access.is_curator(request.user):
         raise Http404
     page = pages.roadmap_page(slug, request.user, preview=True)
     context = {"roadmap": page.roadmap, "page": page, "preview": True}
@@ -53,8 +53,8 @@ def roadmap_preview(request, slug):
 
 @require_safe
 def roadmap_insight(request, slug):
-    """Where learners stall on a roadmap: for staff who curate it, a 404 for anyone else."""
-    if not (request.user.is_staff and request.user.has_perm("roadmap.view_roadmap")):
+    """Where learners stall on a roadmap: for curators, a 404 for anyone else."""
+    if not access.is_curator(request.user):
         raise Http404
     roadmap = get_object_or_404(Roadmap, slug=slug)
     context = {"roadmap": roadmap, "insight": insight.roadmap_insight(roadmap)}

@@ -196,3 +196,18 @@ def test_every_account_page_is_accessible(new_page, screenshot, settings, width,
     submit(page, "Send the reset link")
     expect(page.get_by_role("heading", name="Too many reset requests")).to_be_visible()
     check(page, name="password-reset-throttled", **shot)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_export_button_stands_clear_of_the_footer(new_page, width, scheme, screenshot):
+    make_user("exporter")
+    page = new_page(width=width, color_scheme=scheme)
+    log_in(page, "exporter", FACTORY_PASSWORD)
+    page.goto("/accounts/export/")
+
+    button = page.get_by_role("button", name="Download my data (JSON)").bounding_box()
+    footer = page.locator(".site-footer").bounding_box()
+    screenshot(page, f"export-{width}-{scheme}")
+    gap = footer["y"] - (button["y"] + button["height"])
+    assert gap >= 24, f"the button is {gap}px from the footer"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -72,3 +73,22 @@ def test_a_curator_edit_reaches_the_learner_with_progress_kept(new_page, shipped
     expect(admin.get_by_role("heading", level=1)).to_have_text("Machine Learning Engineer")
     expect(admin.locator("#funnel-title")).to_be_visible()
     assert_no_axe_violations(admin)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_step_change_page_fits_a_1280px_screen(scheme, new_page, shipped_roadmap, screenshot):
+    curator = make_user("curator", is_staff=True)
+    curator.groups.add(curators_group())
+    step = Step.objects.get(key="linear-algebra")
+    page = new_page(width=1280, color_scheme=scheme)
+    log_in(page, "/admin/login/", "curator")
+    page.goto(f"/admin/roadmap/step/{step.pk}/change/")
+
+    widest = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .map(e => [e.getBoundingClientRect().right, e.tagName + '.' + e.className + '#' + e.id])
+            .sort((a, b) => b[0] - a[0]).slice(0, 5)"""
+    )
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    screenshot(page, f"admin-step-1280-{scheme}")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen: {widest}"

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations
 
 ROADMAP = "/roadmaps/machine-learning-engineer/"
 PASSWORD = "a-long-and-unusual-passphrase-42"
@@ -148,3 +148,46 @@ def test_a_bad_link_shows_its_error_in_place_and_saves_nothing(js, new_page, shi
     if js:
         assert page.url.endswith(ROADMAP), "the error should appear in place"
         expect(page.locator("#request-error")).to_be_hidden()
+
+
+def test_a_bad_link_error_stays_in_place_under_debug(new_page, shipped_roadmap, settings):
+    """`make run` has DEBUG on, which adds django-htmx's handler for error responses."""
+    settings.DEBUG = True
+    page = new_page()
+    sign_up_from_the_roadmap(page, "debuglinks")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    step = page.locator("#step-python")
+    step.get_by_text("Your notes and links").click()
+    step.get_by_label("Link title").fill("Sneaky")
+    step.get_by_label("Address").fill("https://exa mple")
+    step.get_by_role("button", name="Add link").click()
+
+    error = page.locator("#link-url-python-error")
+    expect(error).to_have_text("Enter an http:// or https:// address.")
+    expect(page.locator(".site-header")).to_have_count(1)
+    expect(page.locator("#step-linear-algebra")).to_be_visible()
+    expect(page.locator("#request-error")).to_be_hidden()
+    assert page.url.endswith(ROADMAP)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_skipped_step_says_what_skipping_means(
+    width, scheme, new_page, shipped_roadmap, screenshot
+):
+    page = new_page(width=width, color_scheme=scheme)
+    sign_up_from_the_roadmap(page, f"skip{width}{scheme}")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    step = page.locator("#step-python")
+    step.get_by_role("button", name="I already know this").click()
+
+    status = page.locator("#step-python-status")
+    expect(status).to_contain_text("Skipped — you already know this")
+    expect(status).to_contain_text("milestones are counted as known, not left to do.")
+    expect(status).not_to_contain_text(" of ")
+    step.scroll_into_view_if_needed()
+    page.locator("#step-python").screenshot(
+        path=str(ARTIFACTS / f"skipped-step-{width}-{scheme}.png")
+    )
+    if (width, scheme) == (1280, "dark"):  # the enrolled page is axe-checked elsewhere
+        assert_no_axe_violations(page)

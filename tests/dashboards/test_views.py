@@ -79,6 +79,15 @@ def test_the_dashboards_show_the_same_percent_as_the_roadmap_page(learner):
     assert ">58%</text>" in dashboard
 
 
+def test_the_heatmap_caption_holds_in_light_and_dark(learner):
+    """Dark mode draws busier days lighter, so the caption speaks of colour strength."""
+    user, __ = learner
+    html = logged_in(user).get(DASHBOARD).content.decode()
+
+    assert "the stronger its colour, the more milestones you ticked" in html
+    assert "darker" not in html
+
+
 def test_a_finished_roadmap_is_celebrated(learner):
     user, enrollment = learner
     learning.set_skipped(enrollment, list(Step.objects.all()), True)

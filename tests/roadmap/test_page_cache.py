@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -311,11 +312,14 @@ def test_messages_show_once_and_never_stick_to_the_cached_page(client):
     assert "Paused. Your progress is kept" not in page(client, enrollment)
 
 
-def test_becoming_staff_shows_the_admin_link_on_the_cached_page(client):
+def test_becoming_a_curator_shows_the_admin_link_on_the_cached_page(client):
     enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
     assert ">Admin<" not in page(client, enrollment)
 
     get_user_model().objects.filter(pk=enrollment.user_id).update(is_staff=True)
+    assert ">Admin<" not in page(client, enrollment)  # staff alone does not curate
+
+    enrollment.user.groups.add(Group.objects.get(name="Curators"))
 
     assert ">Admin<" in page(client, enrollment)
     assert ">Admin<" in dashboard(client, enrollment)

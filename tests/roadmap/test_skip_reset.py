@@ -33,7 +33,7 @@ def test_htmx_skip_swaps_the_step_and_updates_the_figures(client):
     enrolled_learner(client)
     html = skip_step(client, "step-0-1", **HTMX).content.decode()
     assert html.lstrip().startswith('<li class="step step--skipped')
-    assert "Skipped: I already know this" in html
+    assert "Skipped — you already know this" in html
     assert "Undo skip" in html
     assert '<span class="percent">25%</span>' in html
     assert 'id="phase-phase-0-progress" class="phase-progress" hx-swap-oob="true"' in html
@@ -111,3 +111,13 @@ def test_skipping_an_unknown_step_is_a_404(client):
     enrolled_learner(client)
     assert skip_step(client, "no-such-step").status_code == 404
     assert not StepSkip.objects.exists()
+
+
+def test_a_skipped_step_says_what_skipping_means_instead_of_a_count_of_ticks(client):
+    enrolled_learner(client)
+    html = skip_step(client, "step-0-1", **HTMX).content.decode()
+    status = html[html.index('id="step-step-0-1-status"') :]
+    status = status[: status.index("</p>")]
+
+    assert "Its 2 milestones are counted as known, not left to do." in status
+    assert "0 of 2" not in status

@@ -1,0 +1,11 @@
+"""Who may see what: one function per kind of thing, so each rule lives in one place."""
+
+
+def is_curator(user):
+    """Whether the user may see curator pages: draft previews, insight and the admin.
+
+    The admin lets in only active staff (AdminSite.has_permission); curating needs the
+    roadmap permissions the Curators group grants (a superuser has every permission). The
+    preview and insight pages use this same rule, so none of the three shows more than another.
+    """
+    return user.is_active and user.is_staff and user.has_perm("roadmap.view_roadmap")
