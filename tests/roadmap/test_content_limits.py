@@ -68,7 +68,11 @@ HOSTILE = {
         "line 1, column 11",
         "anchors and aliases",
     ),
-    "a million entries": (million_entries(), "(top level)", "larger than 512 KiB"),
+    "a million entries": (
+        million_entries(),
+        "(top level)",
+        f"larger than {MAX_FILE_BYTES // 1024} KiB",
+    ),
     "10,000-deep sequences": (
         "slug: deep\nphases: " + "[" * 10_000 + "]" * 10_000 + "\n",
         "line 2, column ",
