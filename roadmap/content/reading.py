@@ -3,8 +3,8 @@
 PyYAML on its own will expand nested aliases ("billion laughs") until memory runs out, recurse
 into a RecursionError on deep nesting, and build every value of a huge file before anything
 looks at it. Here a file is read up to MAX_FILE_BYTES, and its parser events are checked
-before anything is built: no anchors or aliases, at most MAX_DEPTH levels and MAX_VALUES
-values, each refusal naming the line and column.
+before anything is built: no anchors or aliases, at most MAX_DEPTH levels, MAX_VALUES values
+and the per-roadmap counts of schema.py, each refusal naming its place.
 """
 
 from collections import Counter

@@ -1,4 +1,4 @@
-"""Parse and validate roadmap YAML into plain specs, naming the place of every problem."""
+"""Validate parsed roadmap YAML into plain specs, naming the place of every problem."""
 
 import re
 from collections import Counter
@@ -15,8 +15,9 @@ KINDS = frozenset(m.Resource.Kind.values)
 STATUSES = frozenset(m.Roadmap.Status.values)
 _url_validator = URLValidator(schemes=["http", "https"])
 
-# Counts per roadmap, checked before anything is built: the tests pin page query counts on a
-# 500-step roadmap, so that size must publish; ten times the shipped roadmap in every count.
+# Counts per roadmap, checked before anything is built. The tests pin page query counts on a
+# 500-step roadmap, so that size must publish; the shipped roadmap has 8 phases, 46 steps,
+# 145 milestones, 115 resources and 41 skills.
 MAX_PHASES = 50
 MAX_STEPS = 500
 MAX_MILESTONES = 2500
@@ -181,21 +182,15 @@ class _Checker:
         value = value.strip()
         if required and not value:
             self.fail(where, _("must not be empty"))
-        control = (_CONTROL_CHARACTER_IN_PARAGRAPH if paragraph else _CONTROL_CHARACTER).search(
-            value
-        )
-        if control and paragraph:
-            self.fail(
-                where,
+        refused = _CONTROL_CHARACTER_IN_PARAGRAPH if paragraph else _CONTROL_CHARACTER
+        control = refused.search(value)
+        if control:
+            message = (
                 _("contains the control character U+%04X (only line breaks and tabs are allowed)")
-                % ord(control.group()),
+                if paragraph
+                else _("contains the control character U+%04X (this field is one line of text)")
             )
-        elif control:
-            self.fail(
-                where,
-                _("contains the control character U+%04X (this field is one line of text)")
-                % ord(control.group()),
-            )
+            self.fail(where, message % ord(control.group()))
         if len(value) > max_length:
             self.fail(
                 where,
