@@ -78,7 +78,7 @@ def check_shape(text, loader=RoadmapLoader):
     its line and column) or a roadmap over a count limit of schema.py (with the item's place).
 
     An event costs about a microsecond with libyaml, building a value ten, so a file of a
-    million small values, or of a thousand steps, is refused in milliseconds.
+    million small values, or of a thousand steps, is refused in well under a second.
     """
     events = loader(text)
     values = 0
@@ -154,9 +154,8 @@ def parse_file(path):
     return parse_text(text, source)
 
 
-def parse_text(text, source="<text>", loader=None):
-    """Parse YAML text with the bounded loader and validate it."""
-    loader = loader or RoadmapLoader
+def parse_text(text, source="<text>", loader=RoadmapLoader):
+    """Parse YAML text within the bounds above and validate it."""
     try:
         check_shape(text, loader)
         data = yaml.load(text, Loader=loader)
