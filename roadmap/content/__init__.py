@@ -2,7 +2,8 @@
 
 from roadmap.content.exporter import export_roadmap, roadmap_to_data
 from roadmap.content.loader import LoadReport, load_files, write_roadmap
-from roadmap.content.schema import ContentError, Problem, parse_file, parse_text, validate
+from roadmap.content.reading import parse_file, parse_text
+from roadmap.content.schema import ContentError, Problem, validate
 
 __all__ = [
     "ContentError",

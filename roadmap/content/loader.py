@@ -12,7 +12,8 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from roadmap.content.schema import ContentError, Problem, parse_file
+from roadmap.content.reading import parse_file
+from roadmap.content.schema import ContentError, Problem
 from roadmap.models import (
     Activity,
     Milestone,

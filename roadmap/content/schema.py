@@ -1,9 +1,9 @@
-"""Parse and validate roadmap YAML into plain specs, naming the place of every problem."""
+"""Validate parsed roadmap YAML into plain specs, naming the place of every problem."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
@@ -15,6 +15,32 @@ KINDS = frozenset(m.Resource.Kind.values)
 STATUSES = frozenset(m.Roadmap.Status.values)
 _url_validator = URLValidator(schemes=["http", "https"])
 
+# Counts per roadmap, checked before anything is built. The tests pin page query counts on a
+# 500-step roadmap, so that size must publish; the shipped roadmap has 8 phases, 46 steps,
+# 145 milestones, 115 resources and 41 skills.
+MAX_PHASES = 50
+MAX_STEPS = 500
+MAX_MILESTONES = 2500
+MAX_RESOURCES = 2500
+MAX_SKILLS = 250
+
+# Each counted list by its field names from the top, and its limit for the whole roadmap (500
+# steps however many phases share them).
+COUNTED_LISTS = {
+    ("skills",): MAX_SKILLS,
+    ("phases",): MAX_PHASES,
+    ("phases", "steps"): MAX_STEPS,
+    ("phases", "steps", "milestones"): MAX_MILESTONES,
+    ("phases", "steps", "resources"): MAX_RESOURCES,
+}
+
+# C0 and C1 control characters and lone surrogates break terminals, HTML and PostgreSQL (which
+# cannot store NUL). Summaries and descriptions are paragraphs, so they keep line breaks and
+# tabs (\r too: browsers send a textarea's line breaks as \r\n, and Publish checks what the
+# admin saved); every other field is one line.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_CHARACTER_IN_PARAGRAPH = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -23,7 +49,27 @@ class Problem:
     message: str
 
     def __str__(self):
-        return f"{self.source}: {self.path or '(top level)'}: {self.message}"
+        line = f"{self.source}: {self.path or '(top level)'}: {self.message}"
+        return _CONTROL_CHARACTER.sub(_escape, line)  # one line, whatever the file held
+
+
+def _escape(match):
+    return match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def too_many(listed):
+    """The problem with one item more than COUNTED_LISTS allows under `listed`."""
+    things = {
+        "skills": _("skills"),
+        "phases": _("phases"),
+        "steps": _("steps"),
+        "milestones": _("milestones"),
+        "resources": _("resources"),
+    }[listed[-1]]
+    return _("a roadmap may have at most %(limit)d %(things)s") % {
+        "limit": COUNTED_LISTS[listed],
+        "things": things,
+    }
 
 
 class ContentError(Exception):
@@ -89,49 +135,12 @@ class RoadmapSpec:
         return [step for phase in self.phases for step in phase.steps]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a mapping with the same key twice."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    f"found duplicate key {key!r}",
-                    key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def parse_file(path):
-    """Read and validate one YAML file; raise ContentError naming the file otherwise."""
-    source = str(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(source, "", _("cannot read the file: %s") % error)]) from None
-    return parse_text(text, source)
-
-
-def parse_text(text, source="<text>"):
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ContentError([Problem(source, where, _("invalid YAML: %s") % problem)]) from None
-    return validate(data, source)
-
-
 def validate(data, source="<data>"):
     """Turn parsed YAML into a RoadmapSpec, or raise ContentError with every problem."""
     checker = _Checker(source)
+    checker.counts(data)
+    if checker.problems:  # too big to look at item by item
+        raise ContentError(checker.problems)
     spec = checker.roadmap(data)
     if checker.problems:
         raise ContentError(checker.problems)
@@ -162,7 +171,7 @@ class _Checker:
                 self.fail(_join(path, name), _("is required"))
         return data
 
-    def text(self, data, name, path, max_length, required=True):
+    def text(self, data, name, path, max_length, required=True, paragraph=False):
         value = data.get(name)
         where = _join(path, name)
         if value is None:
@@ -173,6 +182,15 @@ class _Checker:
         value = value.strip()
         if required and not value:
             self.fail(where, _("must not be empty"))
+        refused = _CONTROL_CHARACTER_IN_PARAGRAPH if paragraph else _CONTROL_CHARACTER
+        control = refused.search(value)
+        if control:
+            message = (
+                _("contains the control character U+%04X (only line breaks and tabs are allowed)")
+                if paragraph
+                else _("contains the control character U+%04X (this field is one line of text)")
+            )
+            self.fail(where, message % ord(control.group()))
         if len(value) > max_length:
             self.fail(
                 where,
@@ -226,6 +244,26 @@ class _Checker:
         else:
             seen[value] = where
 
+    def counts(self, data, names=(), place="", seen=None):
+        """Refuse a roadmap over a count limit, naming the first item past it; return
+        whether it was refused (reading.py counts a file's items the same way, by events)."""
+        seen = Counter() if seen is None else seen
+        if not isinstance(data, dict):
+            return False
+        for name, value in data.items():
+            listed = (*names, name)
+            if listed not in COUNTED_LISTS or not isinstance(value, list):
+                continue
+            for index, item in enumerate(value):
+                where = f"{_join(place, name)}[{index}]"
+                seen[listed] += 1
+                if seen[listed] > COUNTED_LISTS[listed]:
+                    self.fail(where, too_many(listed))
+                    return True
+                if self.counts(item, listed, where, seen):
+                    return True
+        return False
+
     def roadmap(self, data):
         data = self.mapping(
             data,
@@ -255,7 +293,7 @@ class _Checker:
             title=self.text(data, "title", "", m.TITLE_MAX_LENGTH),
             summary=self.text(data, "summary", "", m.ROADMAP_SUMMARY_MAX_LENGTH),
             description=self.text(
-                data, "description", "", m.DESCRIPTION_MAX_LENGTH, required=False
+                data, "description", "", m.DESCRIPTION_MAX_LENGTH, required=False, paragraph=True
             ),
             status=status if status in STATUSES else m.Roadmap.Status.DRAFT,
             skills=skills,
@@ -294,7 +332,9 @@ class _Checker:
         return PhaseSpec(
             key=self.key(data, "key", path),
             title=self.text(data, "title", path, m.TITLE_MAX_LENGTH),
-            summary=self.text(data, "summary", path, m.SUMMARY_MAX_LENGTH, required=False),
+            summary=self.text(
+                data, "summary", path, m.SUMMARY_MAX_LENGTH, required=False, paragraph=True
+            ),
             steps=tuple(steps),
         )
 
@@ -327,7 +367,7 @@ class _Checker:
         return StepSpec(
             key=self.key(data, "key", path),
             title=self.text(data, "title", path, m.TITLE_MAX_LENGTH),
-            summary=self.text(data, "summary", path, m.SUMMARY_MAX_LENGTH),
+            summary=self.text(data, "summary", path, m.SUMMARY_MAX_LENGTH, paragraph=True),
             hours=hours or 1,
             skills=self.key_list(data, "skills", path),
             requires=self.key_list(data, "requires", path),
