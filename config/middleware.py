@@ -16,7 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
 )
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, UnreadablePostError
+from django.http import HttpResponse, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -47,6 +47,10 @@ NUL = ("NUL character", _("The request contains a NUL character, which no field 
 TOO_BIG = ("body too large", _("The form is too large to be accepted."))
 TOO_MANY_FIELDS = ("too many fields", _("The form has too many fields."))
 UNREADABLE = ("body unreadable", _("The form could not be read."))
+WRONG_METHOD = ("method not allowed", None)
+# A web page is read with GET or HEAD and sent with POST; Django's generic form views would
+# treat PUT as POST with an empty form.
+ALLOWED_METHODS = {"GET", "HEAD", "POST", "OPTIONS"}
 
 
 def malformed_requests(get_response):
@@ -65,7 +69,10 @@ def malformed_requests(get_response):
             return get_response(request)
         log_text, message = problem
         logger.warning("Bad request: %s %s: %s", request.method, request.path, log_text)
-        response = render(request, "400.html", {"reason": message}, status=400)
+        if problem is WRONG_METHOD:
+            response = HttpResponseNotAllowed(sorted(ALLOWED_METHODS))
+        else:
+            response = render(request, "400.html", {"reason": message}, status=400)
         response._has_been_logged = True  # that line is the request's one line
         return response
 
@@ -74,6 +81,8 @@ def malformed_requests(get_response):
 
 def request_problem(request):
     """What makes this request unreadable as text, or None when it is fine."""
+    if request.method not in ALLOWED_METHODS:
+        return WRONG_METHOD
     # WSGI hands the query string over as bytes decoded as latin-1.
     query = request.META.get("QUERY_STRING", "").encode("iso-8859-1")
     problem = text_problem(unquote_to_bytes(query))
@@ -93,7 +102,10 @@ def request_problem(request):
         return UNREADABLE
     if request.content_type == URLENCODED:
         return text_problem(unquote_to_bytes(body))
-    for field in multipart_fields(request.META.get("CONTENT_TYPE", ""), body):
+    fields = multipart_fields(request.META.get("CONTENT_TYPE", ""), body)
+    if fields is None:
+        return UNREADABLE
+    for field in fields:
         if problem := text_problem(field):
             return problem
     return None
@@ -115,17 +127,22 @@ def is_utf8(charset):
 
 
 def multipart_fields(content_type, body):
-    """The raw bytes of each field of a multipart form that is not a file (Django's own
-    parser replaces bytes that are not UTF-8, so it cannot tell us)."""
+    """The raw bytes of each field name and of each value that is not a file, or None when
+    the body is not well-formed multipart (Django's own parser replaces bytes that are not
+    UTF-8, and skips what it cannot parse, so it cannot tell us either)."""
     head = f"Content-Type: {content_type}\r\n\r\n".encode("iso-8859-1", "replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart():
-        return
+        return []  # no parts at all: an empty form, as Django reads it too
+    if message.defects:
+        return None
+    fields = []
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition") or ""
-        yield str(name).encode("utf-8", "surrogateescape")
+        fields.append(str(name).encode("utf-8", "surrogateescape"))
         if part.get_filename() is None:
-            yield part.get_payload(decode=True) or b""
+            fields.append(part.get_payload(decode=True) or b"")
+    return fields
 
 
 def database_unavailable(get_response):
