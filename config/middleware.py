@@ -1,7 +1,6 @@
 """Small middleware of our own: the Permissions-Policy header, malformed requests, the
 database-outage page, and error pages that cannot fail on the request they report."""
 
-import codecs
 import email.parser
 import email.policy
 import logging
@@ -55,7 +54,8 @@ ALLOWED_METHODS = {"GET", "HEAD", "POST", "OPTIONS"}
 
 def malformed_requests(get_response):
     """Answer a request that is not UTF-8 text without NUL characters, or is over Django's
-    body limits, with the styled 400 page and one log line, before any view sees it.
+    body limits, with the styled 400 page and one log line, before any view sees it (and a
+    method no page takes with a 405).
 
     Everything Waypoint reads from a request is text, so one rule covers every form field and
     query parameter. It runs before the CSRF check (a process_view), which is where Django
@@ -120,10 +120,8 @@ def text_problem(data):
 
 
 def is_utf8(charset):
-    try:
-        return codecs.lookup(charset).name == "utf-8"
-    except LookupError:
-        return False
+    """Django's own test: any other spelling (utf8, UTF_8) fails when it parses the form."""
+    return charset.lower() == "utf-8"
 
 
 def multipart_fields(content_type, body):

@@ -43,7 +43,7 @@ def assert_styled_400(response, message):
     assert "camera=()" in response["Permissions-Policy"]
 
 
-@pytest.mark.parametrize("charset", ["latin-1", "ascii", "utf-16", "no-such-charset"])
+@pytest.mark.parametrize("charset", ["latin-1", "ascii", "utf-16", "no-such-charset", "utf8"])
 def test_a_form_in_another_charset_is_a_styled_400_with_one_log_line(learner, caplog, charset):
     client = strict_client(learner)
     caplog.clear()
