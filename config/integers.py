@@ -54,3 +54,16 @@ class IdConverter:
 
     def to_url(self, value):
         return str(value)
+
+
+class BoundedIntegers:
+    """Admin mixin: a number field's form refuses what its column cannot hold, as the site's
+    own forms do (the model's validators alone let SQLite store any 64-bit number)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        ranges = BaseDatabaseOperations.integer_field_ranges
+        if db_field.get_internal_type() in ranges and not db_field.choices:
+            low, high = column_range(db_field)
+            kwargs.setdefault("min_value", low)
+            kwargs.setdefault("max_value", high)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -2,9 +2,11 @@
 in, on SQLite as on PostgreSQL: a 400 for a form value, a 404 for an id in the address."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
-from roadmap.models import Enrollment, MilestoneProgress, PersonalLink
+from roadmap.models import Enrollment, MilestoneProgress, PersonalLink, Phase, Roadmap, Step
 from tests.factories import load_roadmap, make_user, roadmap_data
 from tests.roadmap.helpers import enrolled_learner
 
@@ -86,3 +88,38 @@ def test_a_weekly_goal_out_of_range_is_a_form_error(client, goal):
 
     assert response.status_code == 400
     assert get_user_model().objects.get(pk=user.pk).weekly_hours_goal == 0
+
+
+def admin_form_field(model, name, admin_user, rf, inline=None):
+    request = rf.get("/admin/")
+    request.user = admin_user
+    model_admin = admin.site._registry[model]
+    if inline is None:
+        change = admin_user if model is get_user_model() else None  # its add form is short
+        return model_admin.get_form(request, change).base_fields[name]
+    (inline_admin,) = [i for i in model_admin.get_inline_instances(request) if i.model is inline]
+    return inline_admin.get_formset(request).form.base_fields[name]
+
+
+@pytest.mark.parametrize(
+    ("model", "inline", "name", "too_big"),
+    [
+        (Enrollment, None, "seen_revision", INT_MAX + 1),
+        (Enrollment, None, "weekly_hours", 81),
+        (Step, None, "position", INT_MAX + 1),
+        (Phase, Step, "position", INT_MAX + 1),
+        (Roadmap, Phase, "position", INT_MAX + 1),
+        (get_user_model(), None, "weekly_hours_goal", 81),
+    ],
+    ids=["revision", "weekly-hours", "step-position", "inline-step", "inline-phase", "goal"],
+)
+def test_admin_forms_refuse_a_number_beyond_its_column(
+    admin_user, rf, model, inline, name, too_big
+):
+    field = admin_form_field(model, name, admin_user, rf, inline=inline)
+
+    assert field.clean(str(too_big - 1)) == too_big - 1
+    with pytest.raises(ValidationError):
+        field.clean(str(too_big))
+    with pytest.raises(ValidationError):
+        field.clean("-1")
