@@ -14,6 +14,8 @@ from django.contrib.auth.forms import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from config.integers import integer_field
+
 User = get_user_model()
 EMAIL_MAX_LENGTH = 254
 DEFAULT_TIME_ZONE = "UTC"
@@ -133,10 +135,9 @@ class SettingsForm(UniqueEmailMixin, forms.ModelForm):
         label=_("Time zone"),
         help_text=_("Your days, and so your streak, start at midnight in this time zone."),
     )
-    weekly_hours_goal = forms.IntegerField(
+    weekly_hours_goal = integer_field(
+        User._meta.get_field("weekly_hours_goal"),
         label=_("Weekly hours goal"),
-        min_value=0,
-        max_value=80,
         help_text=_("Hours a week you mean to learn, 0 to 80. Used to project your finish date."),
     )
 

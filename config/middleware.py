@@ -1,12 +1,25 @@
-"""Small middleware of our own: the Permissions-Policy header and the database-outage page."""
+"""Small middleware of our own: the Permissions-Policy header, malformed requests, the
+database-outage page, and error pages that cannot fail on the request they report."""
 
+import email.parser
+import email.policy
 import logging
 import sys
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 logger = logging.getLogger("django.request")
@@ -21,6 +34,113 @@ def permissions_policy(get_response):
         return response
 
     return middleware
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+# What is wrong with a request, for the log (English, one line) and for the person (the page).
+NOT_UTF8_CHARSET = ("form not sent as UTF-8", _("The form was not sent as UTF-8 text."))
+NOT_UTF8 = ("invalid UTF-8", _("The request contains text that is not valid UTF-8."))
+NUL = ("NUL character", _("The request contains a NUL character, which no field accepts."))
+TOO_BIG = ("body too large", _("The form is too large to be accepted."))
+TOO_MANY_FIELDS = ("too many fields", _("The form has too many fields."))
+UNREADABLE = ("body unreadable", _("The form could not be read."))
+WRONG_METHOD = ("method not allowed", None)
+# A web page is read with GET or HEAD and sent with POST; Django's generic form views would
+# treat PUT as POST with an empty form.
+ALLOWED_METHODS = {"GET", "HEAD", "POST", "OPTIONS"}
+
+
+def malformed_requests(get_response):
+    """Answer a request that is not UTF-8 text without NUL characters, or is over Django's
+    body limits, with the styled 400 page and one log line, before any view sees it (and a
+    method no page takes with a 405).
+
+    Everything Waypoint reads from a request is text, so one rule covers every form field and
+    query parameter. It runs before the CSRF check (a process_view), which is where Django
+    would first parse the body: a form in another charset raised there, and again inside
+    every error page, which repeats the CSRF check.
+    """
+
+    def middleware(request):
+        problem = request_problem(request)
+        if problem is None:
+            return get_response(request)
+        log_text, message = problem
+        logger.warning("Bad request: %s %s: %s", request.method, request.path, log_text)
+        if problem is WRONG_METHOD:
+            response = HttpResponseNotAllowed(sorted(ALLOWED_METHODS))
+        else:
+            response = render(request, "400.html", {"reason": message}, status=400)
+        response._has_been_logged = True  # that line is the request's one line
+        return response
+
+    return middleware
+
+
+def request_problem(request):
+    """What makes this request unreadable as text, or None when it is fine."""
+    if request.method not in ALLOWED_METHODS:
+        return WRONG_METHOD
+    # WSGI hands the query string over as bytes decoded as latin-1.
+    query = request.META.get("QUERY_STRING", "").encode("iso-8859-1")
+    problem = text_problem(unquote_to_bytes(query))
+    if problem or request.content_type not in (URLENCODED, MULTIPART):
+        return problem
+    if not is_utf8(request.content_params.get("charset", "utf-8")):
+        return NOT_UTF8_CHARSET
+    try:
+        body = request.body  # also what the multipart parser reads from now on
+        request.POST.dict()  # parsed once here, within Django's limits
+    except RequestDataTooBig:
+        return TOO_BIG
+    except TooManyFieldsSent:
+        return TOO_MANY_FIELDS
+    except (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+        request._mark_post_parse_error()
+        return UNREADABLE
+    if request.content_type == URLENCODED:
+        return text_problem(unquote_to_bytes(body))
+    fields = multipart_fields(request.META.get("CONTENT_TYPE", ""), body)
+    if fields is None:
+        return UNREADABLE
+    for field in fields:
+        if problem := text_problem(field):
+            return problem
+    return None
+
+
+def text_problem(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return NOT_UTF8
+    return NUL if b"\0" in data else None
+
+
+def is_utf8(charset):
+    """Django's own test: any other spelling (utf8, UTF_8) fails when it parses the form."""
+    return charset.lower() == "utf-8"
+
+
+def multipart_fields(content_type, body):
+    """The raw bytes of each field name and of each value that is not a file, or None when
+    the body is not well-formed multipart (Django's own parser replaces bytes that are not
+    UTF-8, and skips what it cannot parse, so it cannot tell us either)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("iso-8859-1", "replace")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        return []  # no parts at all: an empty form, as Django reads it too
+    if message.defects:
+        return None
+    fields = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition") or ""
+        fields.append(str(name).encode("utf-8", "surrogateescape"))
+        if part.get_filename() is None:
+            fields.append(part.get_payload(decode=True) or b"")
+    return fields
 
 
 def database_unavailable(get_response):
@@ -56,9 +176,34 @@ def unavailable_response():
     return response
 
 
+def forget_unreadable_body(request):
+    """Django's error pages repeat the CSRF check, which reads request.POST: when the body is
+    what failed, that raised again inside the error page. An unreadable body counts as empty."""
+    try:
+        request.POST.dict()  # reading it parses the body
+    except Exception:  # whatever broke the request must not break its error page
+        request._mark_post_parse_error()
+
+
+def bad_request(request, exception):
+    forget_unreadable_body(request)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    forget_unreadable_body(request)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    forget_unreadable_body(request)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """handler500: a database outage met outside a view (in a middleware, saving the session)
     is still a 503; anything else is the styled 500 page."""
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return unavailable_response()
+    forget_unreadable_body(request)
     return defaults.server_error(request)

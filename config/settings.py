@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before any view or the CSRF check reads the body; after the headers' middleware, so
+    # its 400 carries them.
+    "config.middleware.malformed_requests",
     "config.middleware.database_unavailable",
     # Axes turns a locked-out login into its lockout page; it must come last.
     "axes.middleware.AxesMiddleware",

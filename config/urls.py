@@ -8,3 +8,6 @@ urlpatterns = [
 ]
 
 handler500 = "config.middleware.server_error"
+handler400 = "config.middleware.bad_request"
+handler403 = "config.middleware.permission_denied"
+handler404 = "config.middleware.page_not_found"

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.integers import BoundedIntegers
 from roadmap import curation
 from roadmap.content import ContentError
 from roadmap.content.diff import Change, RoadmapDiff
@@ -68,14 +69,14 @@ class InRoadmapFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(BoundedIntegers, admin.TabularInline):
     model = Phase
     fields = ["position", "key", "title", "archived_at"]
     show_change_link = True
     extra = 0
 
 
-class StepInline(admin.TabularInline):
+class StepInline(BoundedIntegers, admin.TabularInline):
     model = Step
     formset = InRoadmapFormSet
     fields = ["position", "key", "title", "hours", "archived_at"]
@@ -83,21 +84,21 @@ class StepInline(admin.TabularInline):
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(BoundedIntegers, admin.TabularInline):
     model = Milestone
     formset = InRoadmapFormSet
     fields = ["position", "key", "title", "archived_at"]
     extra = 0
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(BoundedIntegers, admin.TabularInline):
     model = Resource
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["position", "title", "url", "kind", "free"]
     extra = 0
 
 
-class RecordsRevisions:
+class RecordsRevisions(BoundedIntegers):
     """Edits to a published roadmap are live at once, so each save records a revision."""
 
     def save_related(self, request, form, formsets, change):
@@ -229,7 +230,7 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "category"]
 
 
-class LearnerDataAdmin(admin.ModelAdmin):
+class LearnerDataAdmin(BoundedIntegers, admin.ModelAdmin):
     """Staff edits to a learner's records raise their enrolment's version (roadmap/versions.py),
     so the learner's cached pages show them at once."""
 

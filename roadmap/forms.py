@@ -1,11 +1,12 @@
 """Forms a learner fills in on a roadmap: enrolment, notes and personal links."""
 
 from django import forms
-from django.core.validators import MaxValueValidator, URLValidator
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
+from config.integers import integer_field
+from roadmap.models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH, Enrollment
 
 
 class EnrolForm(forms.Form):
@@ -14,11 +15,10 @@ class EnrolForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    weekly_hours = forms.IntegerField(
+    weekly_hours = integer_field(
+        Enrollment._meta.get_field("weekly_hours"),
         label=_("Hours per week (optional)"),
         required=False,
-        min_value=0,
-        validators=[MaxValueValidator(80)],
     )
 
     def clean_target_date(self):
@@ -53,3 +53,9 @@ class WebAddressField(forms.URLField):
 class LinkForm(forms.Form):
     title = forms.CharField(label=_("Link title"), max_length=TITLE_MAX_LENGTH, strip=True)
     url = WebAddressField(label=_("Address"), max_length=URL_MAX_LENGTH, assume_scheme="https")
+
+
+class SeenRevisionForm(forms.Form):
+    """The roadmap revision whose changes the learner dismissed."""
+
+    revision = integer_field(Enrollment._meta.get_field("seen_revision"))

@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from config.integers import IdConverter
 from roadmap.models import Enrollment
 from roadmap.views import dashboards, learner, notes, public
 
 app_name = "roadmap"
+
+register_converter(IdConverter, "id")
 
 roadmap = "roadmaps/<slug:slug>/"
 
@@ -32,13 +35,13 @@ urlpatterns = [
     path(f"{roadmap}changes/seen/", learner.dismiss_changes, name="changes-seen"),
     path(f"{roadmap}preview/", public.roadmap_preview, name="roadmap-preview"),
     path(f"{roadmap}insight/", public.roadmap_insight, name="roadmap-insight"),
-    path(f"{roadmap}milestones/<int:milestone_id>/", learner.tick, name="milestone-tick"),
+    path(f"{roadmap}milestones/<id:milestone_id>/", learner.tick, name="milestone-tick"),
     path(f"{roadmap}steps/<slug:key>/skip/", learner.skip_step, name="step-skip"),
     path(f"{roadmap}steps/<slug:key>/reset/", learner.reset_step, name="step-reset"),
     path(f"{roadmap}steps/<slug:key>/notes/", notes.step_notes, name="step-notes"),
     path(f"{roadmap}steps/<slug:key>/links/", notes.add_link, name="link-add"),
     path(
-        f"{roadmap}steps/<slug:key>/links/<int:link_id>/delete/",
+        f"{roadmap}steps/<slug:key>/links/<id:link_id>/delete/",
         notes.delete_link,
         name="link-delete",
     ),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import trigger_client_event
 
 from roadmap import curation, history, learning, pages
-from roadmap.forms import EnrolForm
+from roadmap.forms import EnrolForm, SeenRevisionForm
 from roadmap.models import Enrollment, Phase, Roadmap, Step
 
 TEMPLATE = "roadmap/roadmap_detail.html"
@@ -201,11 +201,10 @@ def history_list(request, slug):
 def dismiss_changes(request, slug):
     """Hide the "what changed" notice up to the revision the learner was shown."""
     enrollment = enrollment_or_404(request.user, slug)
-    try:
-        number = int(request.POST.get("revision", ""))
-    except ValueError:
+    form = SeenRevisionForm(request.POST)
+    if not form.is_valid():
         return HttpResponseBadRequest(_("Say which revision you have seen."))
-    curation.mark_seen(enrollment, number)
+    curation.mark_seen(enrollment, form.cleaned_data["revision"])
     if request.htmx:
         return HttpResponse("")
     return _back(slug)
