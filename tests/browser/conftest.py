@@ -62,7 +62,9 @@ def new_page(browser, live_server):
             viewport={"width": width, "height": height},
             color_scheme=color_scheme,
         )
-        context.set_default_timeout(10_000)
+        # Generous: a full-page screenshot of a long page on a loaded 2-core machine can take
+        # over 10 s; a real failure still fails, only later.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
