@@ -373,8 +373,8 @@ def layout(phases, columns=COLUMNS):
             else:
                 points = ((column_x[cs], mid), (column_x[ct] + NODE_WIDTH, mid))
         else:
-            sx = round(column_x[cs] + NODE_WIDTH * route.exit_port, 1)
-            tx = round(column_x[ct] + NODE_WIDTH * route.entry_port, 1)
+            sx = round(column_x[cs] + NODE_WIDTH * route.exit_port)
+            tx = round(column_x[ct] + NODE_WIDTH * route.entry_port)
             bottom, top = row_y[rs] + row_height[rs], row_y[rt]
             y1 = lane_y(below[rs], route.exit_lane)
             if route.kind == "drop":

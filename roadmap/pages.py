@@ -237,6 +237,7 @@ class RoadmapMap:
     legend: tuple  # (icon, words) for each state, empty for visitors
     step_count: int
     phase_count: int
+    refresh_url: str = ""  # for a learner: where the map is fetched again after a change
 
 
 def map_geometry(roadmap, phases):
@@ -281,11 +282,12 @@ def _mark(step):
 def roadmap_map(page):
     """The map of a roadmap page: the cached layout, with the learner's states on top."""
     geometry = map_geometry(page.roadmap, page.phases)
-    marks, next_key, legend = None, None, ()
+    marks, next_key, legend, refresh_url = None, None, (), ""
     if page.enrollment:
         steps = [step for phase in page.phases for step in phase.steps.all()]
         marks = {step.key: _mark(step) for step in steps}
         next_key = page.next_step.key if page.next_step else None
+        refresh_url = reverse("roadmap:roadmap-map", args=[page.roadmap.slug])
         legend = tuple(
             (svg.legend_icon(mark), svg.MARK_SENTENCES[mark]) for mark in map_layout.StepMark
         )
@@ -299,4 +301,5 @@ def roadmap_map(page):
         legend=legend,
         step_count=len(geometry.nodes),
         phase_count=len(geometry.bands),
+        refresh_url=refresh_url,
     )

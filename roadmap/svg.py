@@ -187,10 +187,16 @@ def legend_icon(mark):
     )
 
 
+def _n(value):
+    """A coordinate, as short as it can be written."""
+    value = round(value, 1)
+    return str(int(value)) if value == int(value) else str(value)
+
+
 def _rounded(points, radius=5):
     """An SVG path along points, its corners rounded (within the segments, so the path never
     leaves the gaps the layout routed it through)."""
-    d = [f"M{points[0][0]} {points[0][1]}"]
+    d = [f"M{_n(points[0][0])} {_n(points[0][1])}"]
     for before, corner, after in zip(points, points[1:], points[2:], strict=False):
         r = min(
             radius,
@@ -201,12 +207,58 @@ def _rounded(points, radius=5):
         def toward(target, r=r, corner=corner):
             dx, dy = target[0] - corner[0], target[1] - corner[1]
             length = abs(dx) + abs(dy) or 1
-            return (round(corner[0] + dx * r / length, 1), round(corner[1] + dy * r / length, 1))
+            return f"{_n(corner[0] + dx * r / length)} {_n(corner[1] + dy * r / length)}"
 
-        start, end = toward(before), toward(after)
-        d.append(f"L{start[0]} {start[1]} Q{corner[0]} {corner[1]} {end[0]} {end[1]}")
-    d.append(f"L{points[-1][0]} {points[-1][1]}")
-    return " ".join(d)
+        d.append(f"L{toward(before)}Q{_n(corner[0])} {_n(corner[1])} {toward(after)}")
+    d.append(f"L{_n(points[-1][0])} {_n(points[-1][1])}")
+    return "".join(d)
+
+
+def _node(node, ident, href, mark, is_next):
+    """One step's box, a link, drawn in its own coordinates (kept short: a map has hundreds)."""
+    name = _("Step %(number)s: %(title)s") % {"number": node.number, "title": node.title}
+    if mark:
+        name = f"{name} — {MARK_SENTENCES[mark]}"
+    if is_next:
+        name = f"{name}, {_('next step')}"
+    classes = "map__node" + (f" map__node--{mark}" if mark else "")
+    classes += " map__node--next" if is_next else ""
+    text_x = 30 if mark else 10
+    meta = escape(node.number)
+    if mark:
+        room = node.w - text_x - (54 if is_next else 10) - text_width(node.number, 12) - 12
+        word = clip(str(MARK_WORDS[mark]), room, 12)
+        meta = format_html('{} <tspan class="map__state">· {}</tspan>', node.number, word)
+    # The full title as a tooltip, where the box shows only part of it.
+    cut = " ".join(node.lines) != " ".join(node.title.split())
+    parts = [
+        format_html(
+            '<a class="map__link" href="{}" aria-label="{}">{}'
+            '<g class="{}" transform="translate({} {})">',
+            href,
+            name,
+            format_html("<title>{}</title>", name) if cut else "",
+            classes,
+            node.x,
+            node.y,
+        ),
+        f'<rect class="map__focus" x="-4" y="-4" width="{node.w + 8}" height="{node.h + 8}" '
+        f'rx="11"/><rect class="map__box" width="{node.w}" height="{node.h}" rx="8"/>',
+        f'<use href="#{ident}-{mark}"/>' if mark else "",
+        f'<text class="map__meta" x="{text_x}" y="20">{meta}</text>',
+    ]
+    if is_next:
+        parts.append(
+            f'<rect class="map__badge" x="{node.w - 48}" y="6" width="40" height="19" rx="9.5"/>'
+            f'<text class="map__badge-text" x="{node.w - 28}" y="20" text-anchor="middle">'
+            f"{escape(_('Next'))}</text>"
+        )
+    lines = "".join(
+        format_html('<tspan x="10" y="{}">{}</tspan>', 43 + n * 17, line)
+        for n, line in enumerate(node.lines)
+    )
+    parts.append(f'<text class="map__title">{lines}</text></g></a>')
+    return "".join(parts)
 
 
 def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
@@ -244,65 +296,31 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
         edges.append(
             f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'
         )
-    badge = _("Next")
     for node in geometry.nodes:
-        mark, is_next = marks.get(node.key), node.key == next_key
-        name = _("Step %(number)s: %(title)s") % {"number": node.number, "title": node.title}
-        if mark:
-            name = f"{name} — {MARK_SENTENCES[mark]}"
-        if is_next:
-            name = f"{name}, {_('next step')}"
-        x, y, w = node.x, node.y, node.w
-        classes = "map__node" + (f" map__node--{mark}" if mark else "")
-        classes += " map__node--next" if is_next else ""
-        text_x = x + (30 if mark else 10)
-        meta_room = w - (text_x - x) - (54 if is_next else 10)
-        meta = escape(node.number)
-        if mark:
-            word = clip(str(MARK_WORDS[mark]), meta_room - text_width(node.number, 12) - 12, 12)
-            meta = format_html('{} <tspan class="map__state">· {}</tspan>', node.number, word)
-        parts = [
-            format_html(
-                '<a class="map__link" href="{}" aria-label="{}"><title>{}</title>',
-                hrefs[node.key],
-                name,
-                name,
-            ),
-            f'<rect class="map__focus" x="{x - 4}" y="{y - 4}" width="{w + 8}" '
-            f'height="{node.h + 8}" rx="11"/>',
-            f'<g class="{classes}"><rect class="map__box" x="{x}" y="{y}" width="{w}" '
-            f'height="{node.h}" rx="8"/>',
-            mark_icon(mark, x + 17, y + 16) if mark else "",
-            f'<text class="map__meta" x="{text_x}" y="{y + 20}">{meta}</text>',
-        ]
-        if is_next:
-            parts.append(
-                f'<rect class="map__badge" x="{x + w - 48}" y="{y + 6}" width="40" height="19" '
-                f'rx="9.5"/><text class="map__badge-text" x="{x + w - 28}" y="{y + 20}" '
-                f'text-anchor="middle">{escape(badge)}</text>'
-            )
-        lines = "".join(
-            format_html('<tspan x="{}" y="{}">{}</tspan>', x + 10, y + 43 + n * 17, line)
-            for n, line in enumerate(node.lines)
+        groups[node.phase][1].append(
+            _node(node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key)
         )
-        parts.append(f'<text class="map__title">{lines}</text></g></a>')
-        groups[node.phase][1].append("".join(parts))
-    arrows = "".join(
+    defs = "".join(
         f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path class="map__arrowhead{extra}" '
         f'd="M0 1 L10 5 L0 9 Z"/></marker>'
         for name, extra in (("arrow", ""), ("arrow-met", " map__arrowhead--met"))
     )
+    if marks:
+        defs += "".join(
+            mark_icon(mark, 17, 16).replace("<g ", f'<g id="{ident}-{mark}" ', 1)
+            for mark in StepMark
+        )
     nodes = "".join(f"{opening}{''.join(links)}</g>" for opening, links in groups.values())
     return format_html(
         '<svg class="map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        'role="group" aria-label="{label}"><defs>{arrows}</defs>'
+        'role="group" aria-label="{label}"><defs>{defs}</defs>'
         '<g aria-hidden="true">{bands}</g><g aria-hidden="true">{edges}</g>'
         '<g aria-hidden="true">{labels}</g>{nodes}</svg>',
         width=geometry.width,
         height=geometry.height,
         label=label,
-        arrows=mark_safe(arrows),
+        defs=mark_safe(defs),
         bands=mark_safe("".join(bands)),
         edges=mark_safe("".join(edges)),
         labels=mark_safe("".join(labels)),

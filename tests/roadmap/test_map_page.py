@@ -4,6 +4,7 @@ link, a fixed number of queries, and a layout worked out once per content versio
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.urls import include, path
 
@@ -72,9 +73,9 @@ def test_states_show_by_icon_and_outline_as_well_as_words(client):
     client.post(tick_url(milestone("step-0-0-m0")), {"done": "1"})
     svg = the_map(client)
     assert 'class="map__node map__node--in-progress map__node--next"' in svg
-    assert 'class="map__icon map__icon--in-progress"' in svg
+    assert '<use href="#map-in-progress"' in svg
     assert 'class="map__node map__node--waiting"' in svg
-    assert 'class="map__icon map__icon--waiting"' in svg
+    assert '<use href="#map-waiting"' in svg
     assert ">Next</text>" in svg
 
 
@@ -191,3 +192,34 @@ def test_the_layout_is_worked_out_once_per_content_version(client, monkeypatch):
     step.save()
     assert links(the_map(client))[-1].startswith("Step 2.2: Renamed —")
     assert len(calls) == 2
+
+
+def test_a_curator_previewing_a_draft_sees_its_map_without_states(client):
+    load_roadmap(roadmap_data(phases=1, steps=2, status="draft"))
+    curator = make_user("curator", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    client.force_login(curator)
+    response = client.get("/roadmaps/test-roadmap/preview/")
+    svg = re.search(r'<svg class="map".*?</svg>', response.content.decode(), re.S).group(0)
+    assert links(svg) == ["Step 1.1: Step 0.0", "Step 1.2: Step 0.1"]
+
+
+def test_the_map_refreshes_itself_from_its_own_url_after_a_change(client):
+    enrolled_learner(client, phases=1, steps=2)
+    html = client.get("/roadmaps/test-roadmap/").content.decode()
+    assert 'hx-get="/roadmaps/test-roadmap/map/" hx-trigger="progress-changed from:body"' in html
+    client.post(tick_url(milestone("step-0-0-m0")), {"done": "1"})
+
+    response = client.get("/roadmaps/test-roadmap/map/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert links(response.content.decode())[0] == "Step 1.1: Step 0.0 — in progress, next step"
+
+
+def test_the_maps_own_url_shows_only_the_asking_learners_states(client):
+    enrolled_learner(client, phases=1, steps=2, username="owner")
+    client.post(tick_url(milestone("step-0-0-m0")), {"done": "1"})
+    client.force_login(make_user("intruder"))
+    svg = client.get("/roadmaps/test-roadmap/map/").content.decode()
+    assert links(svg) == ["Step 1.1: Step 0.0", "Step 1.2: Step 0.1"]
+    assert "hx-get" not in svg
+    assert client.get("/roadmaps/no-such-roadmap/map/").status_code == 404
