@@ -5,6 +5,9 @@ No chart library, no canvas, no script. Every chart is an `<svg role="img">` wit
 apply; sizes use a viewBox so charts shrink to a 360 px screen.
 """
 
+import functools
+from html import escape as _escape  # Django's escape, without its per-call wrapping
+
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -193,6 +196,7 @@ def _n(value):
     return str(int(value)) if value == int(value) else str(value)
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same arrows are drawn on every view
 def _rounded(points, radius=5):
     """An SVG path along points, its corners rounded (within the segments, so the path never
     leaves the gaps the layout routed it through)."""
@@ -214,34 +218,30 @@ def _rounded(points, radius=5):
     return "".join(d)
 
 
-def _node(node, ident, href, mark, is_next):
-    """One step's box, a link, drawn in its own coordinates (kept short: a map has hundreds)."""
-    name = _("Step %(number)s: %(title)s") % {"number": node.number, "title": node.title}
+def _node(node, ident, href, mark, is_next, words):
+    """One step's box, a link, drawn in its own coordinates. A map has hundreds of steps, so
+    this is plain string formatting (every text escaped) with the translations looked up
+    once per map (words)."""
+    name = words["step"] % {"number": node.number, "title": node.title}
     if mark:
-        name = f"{name} — {MARK_SENTENCES[mark]}"
+        name = f"{name} — {words[mark]}"
     if is_next:
-        name = f"{name}, {_('next step')}"
+        name = f"{name}, {words['next step']}"
+    name = _escape(name)
     classes = "map__node" + (f" map__node--{mark}" if mark else "")
     classes += " map__node--next" if is_next else ""
     text_x = 30 if mark else 10
-    meta = escape(node.number)
+    meta = _escape(node.number)
     if mark:
         room = node.w - text_x - (54 if is_next else 10) - text_width(node.number, 12) - 12
-        word = clip(str(MARK_WORDS[mark]), room, 12)
-        meta = format_html('{} <tspan class="map__state">· {}</tspan>', node.number, word)
+        word = _escape(clip(words[f"short {mark}"], room, 12))
+        meta = f'{meta} <tspan class="map__state">· {word}</tspan>'
     # The full title as a tooltip, where the box shows only part of it.
     cut = " ".join(node.lines) != " ".join(node.title.split())
     parts = [
-        format_html(
-            '<a class="map__link" href="{}" aria-label="{}">{}'
-            '<g class="{}" transform="translate({} {})">',
-            href,
-            name,
-            format_html("<title>{}</title>", name) if cut else "",
-            classes,
-            node.x,
-            node.y,
-        ),
+        f'<a class="map__link" href="{_escape(href)}" aria-label="{name}">',
+        f"<title>{name}</title>" if cut else "",
+        f'<g class="{classes}" transform="translate({node.x} {node.y})">',
         f'<rect class="map__focus" x="-4" y="-4" width="{node.w + 8}" height="{node.h + 8}" '
         f'rx="11"/><rect class="map__box" width="{node.w}" height="{node.h}" rx="8"/>',
         f'<use href="#{ident}-{mark}"/>' if mark else "",
@@ -251,13 +251,12 @@ def _node(node, ident, href, mark, is_next):
         parts.append(
             f'<rect class="map__badge" x="{node.w - 48}" y="6" width="40" height="19" rx="9.5"/>'
             f'<text class="map__badge-text" x="{node.w - 28}" y="20" text-anchor="middle">'
-            f"{escape(_('Next'))}</text>"
+            f"{_escape(words['next'])}</text>"
         )
-    lines = "".join(
-        format_html('<tspan x="10" y="{}">{}</tspan>', 43 + n * 17, line)
-        for n, line in enumerate(node.lines)
-    )
-    parts.append(f'<text class="map__title">{lines}</text></g></a>')
+    parts.append('<text class="map__title">')
+    for n, line in enumerate(node.lines):
+        parts.append(f'<tspan x="10" y="{43 + n * 17}">{_escape(line)}</tspan>')
+    parts.append("</text></g></a>")
     return "".join(parts)
 
 
@@ -296,9 +295,16 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
         edges.append(
             f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'
         )
+    words = {
+        "step": _("Step %(number)s: %(title)s"),
+        "next step": _("next step"),
+        "next": _("Next"),
+        **{mark: str(MARK_SENTENCES[mark]) for mark in StepMark},
+        **{f"short {mark}": str(MARK_WORDS[mark]) for mark in StepMark},
+    }
     for node in geometry.nodes:
         groups[node.phase][1].append(
-            _node(node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key)
+            _node(node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, words)
         )
     defs = "".join(
         f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '

@@ -2,10 +2,14 @@
 
 import itertools
 import random
+import re
+from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 
+from roadmap import svg
 from roadmap.map_layout import MapPhase, MapStep, layout, text_width, wrap
 from tests.conftest import ML_ROADMAP
 
@@ -196,16 +200,23 @@ def test_arrows_running_side_by_side_do_not_overlap(case):
             assert first[1] < second[0], (line, first, second, ends, other)
 
 
-def test_labels_are_at_least_12_px_on_a_desktop(case):
-    """The map is drawn at its own size (it scrolls rather than shrinks), so its smallest
-    text, 12 px, stays 12 px."""
-    __, geometry = case
-    assert geometry.width > 0
-
-
 def test_the_shipped_map_fits_the_page_at_1280_px():
+    """So at 1280 px it is drawn at its own size, its 12 px labels at 12 px (the browser
+    tests measure them)."""
     geometry = layout(shipped_phases())
     assert geometry.width <= PAGE_COLUMN
+
+
+def test_the_map_is_drawn_at_its_own_size_with_no_text_under_12_px():
+    geometry = layout(shipped_phases())
+    hrefs = {node.key: "#" for node in geometry.nodes}
+    drawing = svg.roadmap_map(geometry, "Map", "map", hrefs)
+    assert f'viewBox="0 0 {geometry.width} {geometry.height}" width="{geometry.width}"' in drawing
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "waypoint.css").read_text()
+    rules = re.findall(r"([^{}]*\.map[^{}]*)\{([^}]*)\}", css)
+    sizes = [int(size) for __, body in rules for size in re.findall(r"font-size: (\d+)px", body)]
+    assert sizes
+    assert min(sizes) >= MIN_FONT
 
 
 def test_titles_wrap_to_fit_their_box_and_long_ones_end_with_an_ellipsis(case):
