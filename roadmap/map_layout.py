@@ -275,8 +275,8 @@ def layout(phases, columns=COLUMNS):
         climbing[k].append((low, high))
 
     # Lanes, worked out in grid units so that they do not depend on the gaps' sizes: along a
-    # row gap, column c spans (2c, 2c + 2) and column gap k lies at 2k; along a column gap,
-    # row gap g lies at g.
+    # row gap, column gap k lies at 2k and column c between 2c + 1 and 2c + 2 (its ports
+    # inside); along a column gap, row gap g lies at g. Both orders match the drawing's.
     horizontal, vertical = {}, {}
     for route in routes:
         if route.kind == "side":
