@@ -1,14 +1,18 @@
 """One queryset function per page: what each roadmap page needs, fetched in fixed queries."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from roadmap import fragments, versions
+from roadmap import fragments, map_layout, svg, versions
 from roadmap.curation import changes_since_seen
 from roadmap.history import recent_activity
 from roadmap.models import (
@@ -64,6 +68,11 @@ class RoadmapPage:
     history: list | None = None
     changes: tuple = (0, [])  # (latest revision number, what changed since the learner looked)
 
+    @cached_property
+    def map(self):
+        """The drawn map (a RoadmapMap), worked out only when a template shows it."""
+        return roadmap_map(self)
+
     def locate_phase(self, key):
         for phase in self.phases:
             if phase.key == key:
@@ -101,7 +110,7 @@ def roadmap_content(roadmap):
     """The roadmap's live phases with their steps, skills, prerequisites, resources and
     milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
     pages share one copy until the content changes. Each call returns fresh objects."""
-    key = "roadmap-content:" + ":".join(map(str, versions.content_key(roadmap)))
+    key = versions.content_cache_key("roadmap-content", roadmap)
     phases = cache.get(key)
     if phases is None:
         steps = Step.objects.live().prefetch_related(
@@ -208,3 +217,89 @@ def _attach_progress(page, all_steps):
             if result.states.get(required.pk) not in (StepState.DONE, StepState.SKIPPED)
         ]
     page.next_step = by_id.get(result.next_step_id)
+
+
+def step_url(slug, key):
+    """Where a step of a roadmap is shown: its own page where there is one, else its place
+    on the roadmap page."""
+    try:
+        return reverse("roadmap:step-detail", args=[slug, key])
+    except NoReverseMatch:
+        return f"#step-{key}"
+
+
+@dataclass(frozen=True)
+class RoadmapMap:
+    """The roadmap's map for one page: the drawing, and the legend for what it shows."""
+
+    template = "roadmap/partials/map.html"
+    svg: str
+    legend: tuple  # (icon, words) for each state, empty for visitors
+    step_count: int
+    phase_count: int
+    refresh_url: str = ""  # for a learner: where the map is fetched again after a change
+
+
+def map_geometry(roadmap, phases):
+    """The map's layout for this version of the roadmap's content, worked out once and
+    shared by every learner's page (it does not depend on anyone's progress)."""
+    key = versions.content_cache_key(f"roadmap-map-{map_layout.LAYOUT_VERSION}", roadmap)
+    geometry = cache.get(key)
+    if geometry is None:
+        geometry = map_layout.layout(
+            tuple(
+                map_layout.MapPhase(
+                    key=phase.key,
+                    number=phase.number,
+                    title=phase.title,
+                    steps=tuple(
+                        map_layout.MapStep(
+                            step.key,
+                            step.number,
+                            step.title,
+                            tuple(required.key for __, required in step.prerequisites),
+                        )
+                        for step in phase.steps.all()
+                    ),
+                )
+                for phase in phases
+            )
+        )
+        cache.set(key, geometry, fragments.TIMEOUT)
+    return geometry
+
+
+def _mark(step):
+    if step.state == StepState.NOT_STARTED:
+        return (
+            map_layout.StepMark.WAITING
+            if step.pending_prerequisites
+            else map_layout.StepMark.AVAILABLE
+        )
+    return map_layout.StepMark(step.state)
+
+
+def roadmap_map(page):
+    """The map of a roadmap page: the cached layout, with the learner's states on top."""
+    geometry = map_geometry(page.roadmap, page.phases)
+    marks, next_key, legend, refresh_url = None, None, (), ""
+    if page.enrollment:
+        steps = [step for phase in page.phases for step in phase.steps.all()]
+        marks = {step.key: _mark(step) for step in steps}
+        next_key = page.next_step.key if page.next_step else None
+        refresh_url = reverse("roadmap:roadmap-map", args=[page.roadmap.slug])
+        legend = tuple(
+            (svg.legend_icon(mark), svg.MARK_SENTENCES[mark]) for mark in map_layout.StepMark
+        )
+    hrefs = {node.key: step_url(page.roadmap.slug, node.key) for node in geometry.nodes}
+    steps = ngettext("%(count)d step", "%(count)d steps", len(geometry.nodes)) % {
+        "count": len(geometry.nodes)
+    }
+    label = _("Map of %(roadmap)s: %(steps)s") % {"roadmap": page.roadmap.title, "steps": steps}
+    return RoadmapMap(
+        svg=svg.roadmap_map(geometry, label, "map", hrefs, marks, next_key),
+        legend=legend,
+        step_count=len(geometry.nodes),
+        phase_count=len(geometry.bands),
+        refresh_url=refresh_url,
+    )

@@ -1,16 +1,22 @@
-"""Small inline-SVG charts drawn on the server: a progress ring, bars and a year heatmap.
+"""Inline SVG drawn on the server: a progress ring, bars, a year heatmap and the roadmap map.
 
 No chart library, no canvas, no script. Every chart is an `<svg role="img">` with a `<title>`
 (its text alternative); colours come from CSS classes so the site's light and dark themes
 apply; sizes use a viewBox so charts shrink to a 360 px screen.
 """
 
+import functools
+from html import escape as _escape  # Django's escape, without its per-call wrapping
+
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+
+from roadmap.map_layout import StepMark, clip, text_width
 
 RING_RADIUS = 42
 CELL = 11  # heatmap cell size, with a 2 px gap
@@ -128,4 +134,201 @@ def heatmap(columns, title, ident):
         weekdays=weekdays,
         months=mark_safe("".join(months)),
         cells=mark_safe("".join(cells)),
+    )
+
+
+MARK_WORDS = {  # in a step's box: short
+    StepMark.DONE: _lazy("Done"),
+    StepMark.IN_PROGRESS: _lazy("In progress"),
+    StepMark.SKIPPED: _lazy("Skipped"),
+    StepMark.AVAILABLE: _lazy("Available"),
+    StepMark.WAITING: _lazy("Waiting"),
+}
+MARK_SENTENCES = {  # in a step's link text and the legend: plain words
+    StepMark.DONE: _lazy("done"),
+    StepMark.IN_PROGRESS: _lazy("in progress"),
+    StepMark.SKIPPED: _lazy("skipped, already known"),
+    StepMark.AVAILABLE: _lazy("available to start"),
+    StepMark.WAITING: _lazy("waiting on prerequisites"),
+}
+
+
+def mark_icon(mark, cx, cy):
+    """The icon of a step's state, centred on (cx, cy), 14 px across."""
+    if mark == StepMark.DONE:
+        shape = (
+            f'<circle class="map__icon-fill" cx="{cx}" cy="{cy}" r="7"/>'
+            f'<path class="map__icon-cut" d="M{cx - 3.5} {cy} l2.5 2.5 l4.5 -5"/>'
+        )
+    elif mark == StepMark.IN_PROGRESS:
+        shape = (
+            f'<circle class="map__icon-line" cx="{cx}" cy="{cy}" r="6.25"/>'
+            f'<path class="map__icon-fill" '
+            f'd="M{cx} {cy - 6.25} A6.25 6.25 0 0 1 {cx} {cy + 6.25} Z"/>'
+        )
+    elif mark == StepMark.SKIPPED:
+        shape = (
+            f'<path class="map__icon-fill" d="M{cx - 6} {cy - 5} l5.5 5 l-5.5 5 Z '
+            f'M{cx} {cy - 5} l5.5 5 l-5.5 5 Z"/>'
+        )
+    elif mark == StepMark.WAITING:
+        shape = (
+            f'<path class="map__icon-line" d="M{cx - 3.5} {cy - 1} v-2.5 a3.5 3.5 0 0 1 7 0 v2.5"/>'
+            f'<rect class="map__icon-fill" x="{cx - 5.5}" y="{cy - 1}" width="11" height="8" '
+            'rx="1.5"/>'
+        )
+    else:
+        shape = f'<circle class="map__icon-line" cx="{cx}" cy="{cy}" r="6.25"/>'
+    return f'<g class="map__icon map__icon--{mark}" aria-hidden="true">{shape}</g>'
+
+
+def legend_icon(mark):
+    """A state's icon on its own, for the map's legend."""
+    return mark_safe(
+        f'<svg class="map-legend__icon map-legend__icon--{mark}" viewBox="0 0 16 16" '
+        f'width="16" height="16" aria-hidden="true">{mark_icon(mark, 8, 8)}</svg>'
+    )
+
+
+def _n(value):
+    """A coordinate, as short as it can be written."""
+    value = round(value, 1)
+    return str(int(value)) if value == int(value) else str(value)
+
+
+@functools.lru_cache(maxsize=4096)  # pure, and the same arrows are drawn on every view
+def _rounded(points, radius=5):
+    """An SVG path along points, its corners rounded (within the segments, so the path never
+    leaves the gaps the layout routed it through)."""
+    d = [f"M{_n(points[0][0])} {_n(points[0][1])}"]
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        r = min(
+            radius,
+            (abs(corner[0] - before[0]) + abs(corner[1] - before[1])) / 2,
+            (abs(after[0] - corner[0]) + abs(after[1] - corner[1])) / 2,
+        )
+
+        def toward(target, r=r, corner=corner):
+            dx, dy = target[0] - corner[0], target[1] - corner[1]
+            length = abs(dx) + abs(dy) or 1
+            return f"{_n(corner[0] + dx * r / length)} {_n(corner[1] + dy * r / length)}"
+
+        d.append(f"L{toward(before)}Q{_n(corner[0])} {_n(corner[1])} {toward(after)}")
+    d.append(f"L{_n(points[-1][0])} {_n(points[-1][1])}")
+    return "".join(d)
+
+
+def _node(node, ident, href, mark, is_next, words):
+    """One step's box, a link, drawn in its own coordinates. A map has hundreds of steps, so
+    this is plain string formatting (every text escaped) with the translations looked up
+    once per map (words)."""
+    name = words["step"] % {"number": node.number, "title": node.title}
+    if mark:
+        name = f"{name} — {words[mark]}"
+    if is_next:
+        name = f"{name}, {words['next step']}"
+    name = _escape(name)
+    classes = "map__node" + (f" map__node--{mark}" if mark else "")
+    classes += " map__node--next" if is_next else ""
+    text_x = 30 if mark else 10
+    meta = _escape(node.number)
+    if mark:
+        room = node.w - text_x - (54 if is_next else 10) - text_width(node.number, 12) - 12
+        word = _escape(clip(words[f"short {mark}"], room, 12))
+        meta = f'{meta} <tspan class="map__state">· {word}</tspan>'
+    # The full title as a tooltip, where the box shows only part of it.
+    cut = " ".join(node.lines) != " ".join(node.title.split())
+    parts = [
+        f'<a class="map__link" href="{_escape(href)}" aria-label="{name}">',
+        f"<title>{name}</title>" if cut else "",
+        f'<g class="{classes}" transform="translate({node.x} {node.y})">',
+        f'<rect class="map__focus" x="-4" y="-4" width="{node.w + 8}" height="{node.h + 8}" '
+        f'rx="11"/><rect class="map__box" width="{node.w}" height="{node.h}" rx="8"/>',
+        f'<use href="#{ident}-{mark}"/>' if mark else "",
+        f'<text class="map__meta" x="{text_x}" y="20">{meta}</text>',
+    ]
+    if is_next:
+        parts.append(
+            f'<rect class="map__badge" x="{node.w - 48}" y="6" width="40" height="19" rx="9.5"/>'
+            f'<text class="map__badge-text" x="{node.w - 28}" y="20" text-anchor="middle">'
+            f"{_escape(words['next'])}</text>"
+        )
+    parts.append('<text class="map__title">')
+    for n, line in enumerate(node.lines):
+        parts.append(f'<tspan x="10" y="{43 + n * 17}">{_escape(line)}</tspan>')
+    parts.append("</text></g></a>")
+    return "".join(parts)
+
+
+def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
+    """The roadmap's map as an inline SVG: a labelled group of links, one per step, in
+    reading order, each saying its step's state in words (marks: step key -> StepMark, None
+    for visitors); arrows lead from a step to the steps that need it."""
+    marks = marks or {}
+    done = {key for key, mark in marks.items() if mark in (StepMark.DONE, StepMark.SKIPPED)}
+    bands, labels, edges, groups = [], [], [], {}
+    for band in geometry.bands:
+        bands.append(
+            f'<rect class="map__band" x="{band.x}" y="{band.y}" width="{band.w}" '
+            f'height="{band.h}" rx="10"/>'
+        )
+        labels.append(
+            format_html(
+                '<text class="map__phase" x="{}" y="{}"><tspan class="map__phase-number">{}'
+                "</tspan> {}</text>",
+                band.x + 12,
+                band.y + 21,
+                _("Phase %(number)s") % {"number": band.number},
+                band.title,
+            )
+        )
+        groups[band.key] = (
+            format_html(
+                '<g role="group" aria-label="{}">',
+                _("Phase %(number)s: %(title)s") % {"number": band.number, "title": band.title},
+            ),
+            [],
+        )
+    for edge in geometry.edges:
+        met = " map__edge--met" if edge.source in done else ""
+        arrow = f"{ident}-arrow-met" if met else f"{ident}-arrow"
+        edges.append(
+            f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'
+        )
+    words = {
+        "step": _("Step %(number)s: %(title)s"),
+        "next step": _("next step"),
+        "next": _("Next"),
+        **{mark: str(MARK_SENTENCES[mark]) for mark in StepMark},
+        **{f"short {mark}": str(MARK_WORDS[mark]) for mark in StepMark},
+    }
+    for node in geometry.nodes:
+        groups[node.phase][1].append(
+            _node(node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, words)
+        )
+    defs = "".join(
+        f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path class="map__arrowhead{extra}" '
+        f'd="M0 1 L10 5 L0 9 Z"/></marker>'
+        for name, extra in (("arrow", ""), ("arrow-met", " map__arrowhead--met"))
+    )
+    if marks:
+        defs += "".join(
+            mark_icon(mark, 17, 16).replace("<g ", f'<g id="{ident}-{mark}" ', 1)
+            for mark in StepMark
+        )
+    nodes = "".join(f"{opening}{''.join(links)}</g>" for opening, links in groups.values())
+    return format_html(
+        '<svg class="map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        'role="group" aria-label="{label}"><defs>{defs}</defs>'
+        '<g aria-hidden="true">{bands}</g><g aria-hidden="true">{edges}</g>'
+        '<g aria-hidden="true">{labels}</g>{nodes}</svg>',
+        width=geometry.width,
+        height=geometry.height,
+        label=label,
+        defs=mark_safe(defs),
+        bands=mark_safe("".join(bands)),
+        edges=mark_safe("".join(edges)),
+        labels=mark_safe("".join(labels)),
+        nodes=mark_safe(nodes),
     )

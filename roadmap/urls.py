@@ -33,6 +33,7 @@ urlpatterns = [
     path(f"{roadmap}reset/", learner.reset_roadmap, name="roadmap-reset"),
     path(f"{roadmap}history/", learner.history_list, name="history"),
     path(f"{roadmap}changes/seen/", learner.dismiss_changes, name="changes-seen"),
+    path(f"{roadmap}map/", public.roadmap_map, name="roadmap-map"),
     path(f"{roadmap}preview/", public.roadmap_preview, name="roadmap-preview"),
     path(f"{roadmap}insight/", public.roadmap_insight, name="roadmap-insight"),
     path(f"{roadmap}milestones/<id:milestone_id>/", learner.tick, name="milestone-tick"),

@@ -43,6 +43,11 @@ def content_key(roadmap):
     return (roadmap.pk, roadmap.created_at.timestamp(), roadmap.content_version)
 
 
+def content_cache_key(kind, roadmap):
+    """The cache key of what is worked out from one version of a roadmap's content only."""
+    return f"{kind}:" + ":".join(map(str, content_key(roadmap)))
+
+
 @dataclass(frozen=True)
 class PageVersions:
     """What a page of one published roadmap, seen by one user, was rendered from."""

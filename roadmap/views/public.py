@@ -40,6 +40,21 @@ def roadmap_detail(request, slug):
     return fragments.render_page(request, TEMPLATE, context, key)
 
 
+@require_safe
+def roadmap_map(request, slug):
+    """The roadmap's map alone: the roadmap page's map refreshes itself from here (htmx) when
+    the learner's progress changes. Cached like the page, under the same versions."""
+    versions = page_versions(slug, request.user)
+    if versions is None:
+        raise Http404
+    key = ["map", *versions.key, request.user.is_authenticated]
+
+    def context():
+        return {"map": pages.roadmap_page(slug, request.user, with_history=False).map}
+
+    return fragments.render_page(request, pages.RoadmapMap.template, context, key)
+
+
 @never_cache
 @require_safe
 def roadmap_preview(request, slug):

@@ -100,7 +100,9 @@ def screenshot():
 
     def take(page, name):
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+        # A full enrolled roadmap page is over 30,000 px tall: on a busy shared machine its
+        # screenshot alone takes 8-11 s, past Playwright's default 10 s.
+        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True, timeout=60_000)
 
     return take
 
