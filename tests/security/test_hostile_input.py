@@ -130,6 +130,7 @@ GET_ONLY = {
     "roadmap:home",
     "roadmap:catalogue",
     "roadmap:roadmap-detail",
+    "roadmap:roadmap-map",
     "roadmap:dashboard",
     "roadmap:dashboard-roadmap",
     "roadmap:history",
