@@ -114,18 +114,21 @@ class TargetMissed:
 
     @property
     def message(self):
-        needed = ngettext(
-            "To finish by %(target)s you need about %(hours)d hour a week.",
-            "To finish by %(target)s you need about %(hours)d hours a week.",
-            self.weekly_hours_needed,
-        ) % {"target": _format(self.target), "hours": self.weekly_hours_needed}
         if self.finish is None:
-            return needed
+            return self.needed
         reach = _("At %(hours)s hours a week you finish around %(finish)s.") % {
             "hours": floatformat(self.weekly_hours, -1),
             "finish": _format(self.finish),
         }
-        return f"{reach} {needed}"
+        return f"{reach} {self.needed}"
+
+    @property
+    def needed(self):
+        return ngettext(
+            "To finish by %(target)s you need about %(hours)d hour a week.",
+            "To finish by %(target)s you need about %(hours)d hours a week.",
+            self.weekly_hours_needed,
+        ) % {"target": _format(self.target), "hours": self.weekly_hours_needed}
 
 
 @dataclass(frozen=True)
