@@ -140,6 +140,7 @@ def test_plans_fit_the_screen_and_pass_axe(width, scheme, new_page, shipped_road
     assert overflow <= 0, f"the dashboard is {overflow}px wider than a {width}px screen"
     assert_no_axe_violations(page)
     screenshot(page, f"dashboard-plan-{width}-{scheme}")
+    page.locator("#dashboard-live").screenshot(path=_artifact(f"dashboard-live-{width}-{scheme}"))
 
 
 def _artifact(name):
