@@ -69,7 +69,7 @@ def test_this_weeks_milestones_tick_in_place_and_the_plan_moves_on(new_page, shi
 
     week.get_by_role("button", name=first).click()
 
-    expect(page.locator("#this-week").get_by_role("button", name=second)).to_be_visible()
+    expect(page.locator("#this-week").get_by_role("button", name=second)).to_be_focused()
     expect(page.locator("#this-week").get_by_role("button", name=first)).to_have_count(0)
     expect(page.locator("#dashboard-percent")).to_have_text("0%")  # 1 of 145, rounded down
     expect(page.locator(".dashboard-summary .meta").first).to_contain_text("1 done")
@@ -99,6 +99,8 @@ def test_goals_change_on_the_dashboard_with_a_warning_for_an_unreachable_target(
     page.locator("#goals").get_by_role("button", name="Save goals").click()
 
     expect(page.get_by_text("Your goals are saved.")).to_be_visible()
+    if js:
+        expect(page.locator("#goals-title")).to_be_focused()
     reach = page.get_by_text(re.compile(r"At 5 hours a week you finish around"))
     expect(reach.first).to_be_visible()
     expect(page.get_by_text(re.compile(r"you need about \d+ hours a week")).first).to_be_visible()
