@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
+from roadmap.commitment import span
 from roadmap.models import Enrollment
-from roadmap.plan import span
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
