@@ -53,6 +53,7 @@ def post_endpoints(link_id):
     roadmap = {"args": [SLUG]}
     return {
         "roadmap:enrol": (reverse("roadmap:enrol", **roadmap), {"weekly_hours": "5"}),
+        "roadmap:goals": (reverse("roadmap:goals", **roadmap), {"weekly_hours": "5"}),
         "roadmap:pause": (reverse("roadmap:pause", **roadmap), {}),
         "roadmap:resume": (reverse("roadmap:resume", **roadmap), {}),
         "roadmap:leave": (reverse("roadmap:leave", **roadmap), {"erase": "1"}),
@@ -103,6 +104,7 @@ PW = "correct horse 42"  # tests.factories.make_user's
 PW2 = "another battery staple 7"
 ENDPOINTS = [
     "roadmap:enrol",
+    "roadmap:goals",
     "roadmap:pause",
     "roadmap:resume",
     "roadmap:leave",
@@ -144,6 +146,7 @@ GET_ONLY = {
 # Number fields, per endpoint, that a request can carry.
 NUMBER_FIELDS = {
     "roadmap:enrol": "weekly_hours",
+    "roadmap:goals": "weekly_hours",
     "roadmap:changes-seen": "revision",
     "roadmap:milestone-tick": "done",
     "roadmap:step-skip": "skipped",
