@@ -36,6 +36,7 @@ class Command(BaseCommand):
         while not self.shutdown:
             sent = send_due_reminders(should_stop=lambda: self.shutdown)
             self.stdout.write(f"sendreminders: {sent} sent")
+            self.stdout.flush()  # one line per pass, at once, also into a pipe or a log file
             if not loop:
                 break
             # Sleep in short naps so that SIGTERM is answered within a second.
