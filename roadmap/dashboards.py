@@ -5,7 +5,6 @@ queries: a fixed number of queries whatever the number of enrolments, steps or l
 Days are the learner's own days, in the time zone of their settings.
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -14,8 +13,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.middleware import learner_zone
+from roadmap import pace as pacing
 from roadmap.history import recent_activity
-from roadmap.models import Activity, Enrollment, Phase, Resource, Step
+from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Phase, Resource, Step
+from roadmap.plan import PLAN_STEP_FIELDS, Plan, PlannedStep, plan_for
 from roadmap.progress import (
     STEP_FIELDS,
     StepState,
@@ -27,7 +28,6 @@ from roadmap.progress import (
 )
 
 HEATMAP_WEEKS = 53
-PACE_DAYS = 28
 NEXT_UP = 3
 RECENT = 20
 
@@ -112,48 +112,6 @@ def heatmap(days, today, weeks=HEATMAP_WEEKS):
     return columns
 
 
-# Pace and projection ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Projection:
-    hours_remaining: float
-    weekly_hours: float  # the pace used for the projection
-    from_history: bool  # True: measured over the last four weeks; False: the weekly goal
-    finish: date | None  # None when there is no pace to project from
-    target: date | None
-    weeks_behind: int = 0  # > 0 when the projected finish is after the target date
-
-    @property
-    def on_track(self):
-        return self.target is not None and self.finish is not None and self.weeks_behind == 0
-
-
-def project(hours_remaining, hours_last_4_weeks, weekly_goal, today, target=None):
-    """Finish date from the recent pace, or from the weekly goal when there is no history."""
-    from_history = hours_last_4_weeks > 0
-    weekly = hours_last_4_weeks / (PACE_DAYS / 7) if from_history else float(weekly_goal or 0)
-    if hours_remaining <= 0:
-        finish = today
-    elif weekly > 0:
-        finish = today + timedelta(days=math.ceil(hours_remaining / weekly * 7))
-    else:
-        finish = None
-    behind = 0
-    if target and finish and finish > target:
-        behind = math.ceil((finish - target).days / 7)
-    return Projection(hours_remaining, weekly, from_history, finish, target, behind)
-
-
-def hours_of_ticks(milestone_steps, step_hours):
-    """Hours a set of ticked milestones stand for: each is its step's hours / its milestones."""
-    total = 0.0
-    for __, step_id in milestone_steps:
-        hours, count = step_hours.get(step_id, (0, 0))
-        total += hours / count if count else 0
-    return total
-
-
 # Progress for several enrolments in fixed queries ----------------------------------------
 
 
@@ -213,11 +171,6 @@ def overview(user, now=None):
     )
     activities = Activity.objects.filter(enrollment__user=user)
     days = ticked_days(activities, zone)
-    week_start = datetime.combine(today - timedelta(days=today.weekday()), time(), tzinfo=zone)
-    step_hours = {
-        s["id"]: (s["hours"], s["total"]) for __, steps in progress.values() for s in steps
-    }
-    this_week = _ticked_milestones(activities, week_start)
     cards, total = [], Tally()
     for enrollment in enrollments:
         summary, steps = progress[enrollment.pk]
@@ -232,18 +185,39 @@ def overview(user, now=None):
         cards=cards,
         total=total,
         streak=streaks(set(days), today),
-        hours_this_week=hours_of_ticks(this_week, step_hours),
+        hours_this_week=_learning_hours_this_week(enrollments, progress, today, zone),
         weekly_goal=user.weekly_hours_goal,
     )
 
 
-def _ticked_milestones(activities, since):
-    """Distinct (milestone, step) pairs ticked since a moment, in one query."""
-    return set(
-        activities.filter(kind=Activity.Kind.TICKED, created_at__gte=since)
-        .values_list("milestone_id", "milestone__step_id")
-        .distinct()
-    )
+def _learning_hours_this_week(enrollments, progress, today, zone):
+    """Hours the learning ticks since Monday stand for, across enrolments, in one query."""
+    monday = datetime.combine(pacing.week_start(today), time(), tzinfo=zone)
+    since = monday - timedelta(minutes=pacing.BURST_MINUTES)
+    share = {
+        s["id"]: s["hours"] / s["total"]
+        for __, steps in progress.values()
+        for s in steps
+        if s["total"]
+    }
+    ticks = {}
+    for enrollment_id, at, milestone_id, step_id, archived in Activity.objects.filter(
+        enrollment__in=[e.pk for e in enrollments], kind=Activity.Kind.TICKED, created_at__gte=since
+    ).values_list(
+        "enrollment_id",
+        "created_at",
+        "milestone_id",
+        "milestone__step_id",
+        "milestone__archived_at",
+    ):
+        hours = 0.0 if archived else share.get(step_id, 0.0)
+        ticks.setdefault(enrollment_id, []).append(pacing.Tick(at, milestone_id, hours))
+    total = 0.0
+    for enrollment in enrollments:
+        enrolled_on = enrollment.created_at.astimezone(zone).date()
+        learning = pacing.learning_ticks(ticks.get(enrollment.pk, []), enrolled_on, zone)
+        total += pacing.hours_since(learning, monday)
+    return total
 
 
 @dataclass
@@ -258,6 +232,14 @@ class SkillShare:
         return percent(self.completed, self.total)
 
 
+@dataclass(frozen=True)
+class ThisWeekStep:
+    """A step planned for this week, with its first milestone not yet ticked."""
+
+    planned: PlannedStep
+    milestone: Milestone | None
+
+
 @dataclass
 class RoadmapDashboard:
     enrollment: Enrollment
@@ -268,8 +250,8 @@ class RoadmapDashboard:
     days_active: int
     ticks_this_year: int
     streak: Streak
-    projection: Projection
-    hours_last_4_weeks: float
+    plan: Plan
+    this_week: list  # ThisWeekStep
     recent: list
     next_steps: list = field(default_factory=list)
     today: date | None = None
@@ -280,20 +262,16 @@ def roadmap_dashboard(enrollment, now=None):
     user = enrollment.user
     zone = learner_zone(user)
     today = local_today(zone, now)
-    summary, steps = progress_by_enrollment([enrollment])[enrollment.pk]
+    steps = list(live_steps([enrollment.roadmap_id]).values(*PLAN_STEP_FIELDS))
+    counts = step_counts_for([enrollment], steps)[enrollment.pk]
+    summary = summarise(counts)
     phases = list(Phase.objects.live().filter(roadmap_id=enrollment.roadmap_id))
     for phase in phases:
         phase.tally = summary.phases.get(phase.pk)
     phases = [phase for phase in phases if phase.tally is not None]
     activities = Activity.objects.filter(enrollment=enrollment)
     days = ticked_days(activities, zone)
-    step_hours = {s["id"]: (s["hours"], s["total"]) for s in steps}
-    since = datetime.combine(today - timedelta(days=PACE_DAYS - 1), time(), tzinfo=zone)
-    recent_hours = hours_of_ticks(_ticked_milestones(activities, since), step_hours)
-    weekly_goal = enrollment.weekly_hours or user.weekly_hours_goal
-    projection = project(
-        summary.overall.hours_remaining, recent_hours, weekly_goal, today, enrollment.target_date
-    )
+    the_plan = plan_for(enrollment, steps, counts, today=today, tz=zone)
     grid = heatmap(days, today)
     first_day = grid[0][0].day
     open_steps = [
@@ -314,12 +292,29 @@ def roadmap_dashboard(enrollment, now=None):
         days_active=sum(1 for day in days if first_day <= day <= today),
         ticks_this_year=sum(count for day, count in days.items() if first_day <= day <= today),
         streak=streaks(set(days), today),
-        projection=projection,
-        hours_last_4_weeks=recent_hours,
+        plan=the_plan,
+        this_week=this_week_steps(enrollment, the_plan),
         recent=recent_activity(enrollment, RECENT),
         next_steps=open_steps,
         today=today,
     )
+
+
+def this_week_steps(enrollment, plan):
+    """This week's planned steps with the first milestone of each not yet ticked, in one
+    query (none when nothing is planned this week)."""
+    step_ids = [planned.step_id for planned in plan.this_week]
+    first = {}
+    if step_ids:
+        done = MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False)
+        for milestone in (
+            Milestone.objects.live()
+            .filter(step_id__in=step_ids)
+            .exclude(pk__in=done.values("milestone_id"))
+            .order_by("step_id", "position", "id")
+        ):
+            first.setdefault(milestone.step_id, milestone)
+    return [ThisWeekStep(planned, first.get(planned.step_id)) for planned in plan.this_week]
 
 
 def skill_shares(summary, steps):

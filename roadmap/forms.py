@@ -1,24 +1,36 @@
-"""Forms a learner fills in on a roadmap: enrolment, notes and personal links."""
+"""Forms a learner fills in on a roadmap: enrolment and goals, notes and personal links."""
 
 from django import forms
-from django.core.validators import MaxValueValidator, URLValidator
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roadmap.models import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
+from roadmap.models import (
+    NOTE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    WEEKLY_HOURS_MAX,
+    WEEKLY_HOURS_MIN,
+)
 
 
-class EnrolForm(forms.Form):
-    target_date = forms.DateField(
-        label=_("Target date (optional)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class GoalsForm(forms.Form):
+    """Weekly hours and target date of an enrolment, at enrolment and on its dashboard.
+
+    A target the hours cannot reach is accepted: the view warns what they do reach."""
+
     weekly_hours = forms.IntegerField(
         label=_("Hours per week (optional)"),
         required=False,
-        min_value=0,
-        validators=[MaxValueValidator(80)],
+        min_value=WEEKLY_HOURS_MIN,
+        max_value=WEEKLY_HOURS_MAX,
+        help_text=_("Whole hours, 1 to 80. Leave empty to use the goal in your settings."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    target_date = forms.DateField(
+        label=_("Target date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean_target_date(self):
@@ -26,6 +38,9 @@ class EnrolForm(forms.Form):
         if value and value < timezone.localdate():
             raise forms.ValidationError(_("Choose a target date that is not in the past."))
         return value
+
+
+EnrolForm = GoalsForm
 
 
 class NoteForm(forms.Form):

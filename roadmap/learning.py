@@ -52,6 +52,14 @@ def enrol(user, roadmap, target_date=None, weekly_hours=None):
     return enrollment, created
 
 
+def set_goals(enrollment, weekly_hours, target_date):
+    """Change the weekly hours and target date of an enrolment (None clears either)."""
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        weekly_hours=weekly_hours, target_date=target_date, version=F("version") + 1
+    )
+    enrollment.weekly_hours, enrollment.target_date = weekly_hours, target_date
+
+
 def set_status(enrollment, status):
     Enrollment.objects.filter(pk=enrollment.pk).update(status=status, version=F("version") + 1)
     enrollment.status = status

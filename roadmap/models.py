@@ -15,6 +15,8 @@ ROADMAP_SUMMARY_MAX_LENGTH = 500
 DESCRIPTION_MAX_LENGTH = 5000
 URL_MAX_LENGTH = 500
 HOURS_MAX = 1000
+WEEKLY_HOURS_MIN = 1
+WEEKLY_HOURS_MAX = 80
 
 
 class LiveQuerySet(models.QuerySet):
@@ -221,7 +223,10 @@ class Enrollment(models.Model):
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     weekly_hours = models.PositiveSmallIntegerField(
-        _("weekly hours"), null=True, blank=True, validators=[MaxValueValidator(80)]
+        _("weekly hours"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(WEEKLY_HOURS_MIN), MaxValueValidator(WEEKLY_HOURS_MAX)],
     )
     created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
     seen_revision = models.PositiveIntegerField(
@@ -243,6 +248,11 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "roadmap"], name="one_enrollment_per_learner_and_roadmap"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekly_hours__isnull=True)
+                | models.Q(weekly_hours__gte=WEEKLY_HOURS_MIN, weekly_hours__lte=WEEKLY_HOURS_MAX),
+                name="enrollment_weekly_hours_in_range",
             ),
         ]
 

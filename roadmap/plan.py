@@ -11,9 +11,14 @@ Public interface (the dashboard, the calendar feed and the reminder e-mails read
     in roadmap order, ``requires`` (step id, required step id) pairs, ``ticks`` the
     enrolment's ``pace.Tick`` since ``ticks_since(enrolled_on, today)`` in zone ``tz``.
 
-``finish_date(hours, weekly_hours, today, hours_this_week=0) -> date | None`` and
-``weekly_hours_needed(hours, today, target) -> int``
-    What a number of weekly hours reaches, and what a target date needs.
+``finish_date(hours, weekly_hours, today, hours_this_week=0) -> date | None``,
+``weekly_hours_needed(hours, today, target) -> int`` and
+``goal_warning(plan, weekly_hours) -> TargetMissed | None``
+    What a number of weekly hours reaches, what a target date needs, and the warning when
+    the learner's own hours miss their target.
+
+``commitment(phases, weekly_hours) -> Commitment``
+    Before enrolling: hours per phase and the calendar time at a pace.
 
 ``Plan``
     ``steps``: list[PlannedStep], every live step not done or skipped, prerequisites first
@@ -46,6 +51,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -102,8 +108,9 @@ class TargetMissed:
     """The target date lies before the finish: say what the hours reach and what it needs."""
 
     target: date
-    finish: date | None  # at the pace of the plan; None when there is none
+    finish: date | None  # at `weekly_hours`; None when there is no pace
     weekly_hours_needed: int
+    weekly_hours: float = 0.0
 
     @property
     def message(self):
@@ -114,7 +121,10 @@ class TargetMissed:
         ) % {"target": _format(self.target), "hours": self.weekly_hours_needed}
         if self.finish is None:
             return needed
-        reach = _("At this pace you finish around %(finish)s.") % {"finish": _format(self.finish)}
+        reach = _("At %(hours)s hours a week you finish around %(finish)s.") % {
+            "hours": floatformat(self.weekly_hours, -1),
+            "finish": _format(self.finish),
+        }
         return f"{reach} {needed}"
 
 
@@ -220,6 +230,19 @@ def weekly_hours_needed(hours, today, target):
     return math.ceil(hours * 7 / days - EPSILON)
 
 
+def goal_warning(plan, weekly_hours):
+    """`TargetMissed` when the learner's own `weekly_hours` do not reach the plan's target
+    date (what they reach instead, and what the target needs); None when they do."""
+    target, today = plan.target_date, plan.today
+    if target is None or target < today or plan.hours_remaining <= EPSILON:
+        return None
+    finish = finish_date(plan.hours_remaining, weekly_hours, today, plan.hours_this_week)
+    if finish is not None and finish <= target:
+        return None
+    needed = weekly_hours_needed(plan.hours_remaining, today, target)
+    return TargetMissed(target, finish, needed, float(weekly_hours or 0))
+
+
 def prerequisite_order(rows, requires):
     """The rows with every step after the steps it requires; otherwise in roadmap order.
 
@@ -298,9 +321,8 @@ def plan_from(steps, requires, ticks, *, planned_hours, enrolled_on, target, tod
         if target < today:
             warnings.append(TargetPassed(target))
         elif projected is None or projected > target:
-            warnings.append(
-                TargetMissed(target, projected, weekly_hours_needed(remaining, today, target))
-            )
+            needed = weekly_hours_needed(remaining, today, target)
+            warnings.append(TargetMissed(target, projected, needed, effective))
     return Plan(
         steps=planned,
         this_week=this_week,
@@ -333,16 +355,21 @@ def _phase_starts(planned):
 # From the database --------------------------------------------------------------------------
 
 
+PLAN_STEP_FIELDS = (*STEP_FIELDS, "key", "title", "phase__key", "phase__title")
+
+
 def weekly_plan(enrollment, *, today, tz=None):
     """The plan of one enrolment on `today` in zone `tz` (the learner's own by default)."""
+    steps = list(live_steps([enrollment.roadmap_id]).values(*PLAN_STEP_FIELDS))
+    counts = step_counts_for([enrollment], steps)[enrollment.pk]
+    return plan_for(enrollment, steps, counts, today=today, tz=tz)
+
+
+def plan_for(enrollment, steps, counts, *, today, tz=None):
+    """`weekly_plan` from rows already fetched, in two queries: `steps` the roadmap's
+    `live_steps(...).values(*PLAN_STEP_FIELDS)`, `counts` their `progress.StepCounts`."""
     tz = tz or learner_zone(enrollment.user)
     enrolled_on = enrollment.created_at.astimezone(tz).date()
-    steps = list(
-        live_steps([enrollment.roadmap_id]).values(
-            *STEP_FIELDS, "key", "title", "phase__key", "phase__title"
-        )
-    )
-    counts = step_counts_for([enrollment], steps)[enrollment.pk]
     rows = [
         StepRow(
             id=step["id"],
@@ -383,3 +410,65 @@ def enrollment_ticks(enrollment, since, rows):
             enrollment=enrollment, kind=Activity.Kind.TICKED, created_at__gte=since
         ).values_list("created_at", "milestone_id", "milestone__step_id", "milestone__archived_at")
     ]
+
+
+# Before enrolling -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of calendar time, rounded for people: weeks under two months, else months."""
+
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+
+    @property
+    def text(self):
+        if self.weeks:
+            return ngettext("about %d week", "about %d weeks", self.weeks) % self.weeks
+        months = ngettext("%d month", "%d months", self.months) % self.months
+        if not self.years:
+            return _("about %s") % months
+        years = ngettext("%d year", "%d years", self.years) % self.years
+        if not self.months:
+            return _("about %s") % years
+        return _("about %(years)s %(months)s") % {"years": years, "months": months}
+
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def span(hours, weekly_hours):
+    """How long `hours` of work take at `weekly_hours` a week."""
+    days = math.ceil(hours * 7 / weekly_hours - EPSILON) if hours > 0 else 0
+    months = round(days / DAYS_PER_MONTH)
+    if months < 2:
+        return Span(weeks=max(1, math.ceil(days / 7)))
+    return Span(years=months // 12, months=months % 12)
+
+
+@dataclass(frozen=True)
+class PhaseCommitment:
+    title: str
+    hours: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Commitment:
+    weekly_hours: int
+    hours: int
+    span: Span
+    phases: list
+
+
+def commitment(phases, weekly_hours):
+    """Hours per phase and the calendar time they take at `weekly_hours`, for a roadmap page's
+    `phases` (with their steps prefetched, as `pages.roadmap_content` gives them)."""
+    rows = []
+    for phase in phases:
+        hours = sum(step.hours for step in phase.steps.all())
+        rows.append(PhaseCommitment(phase.title, hours, span(hours, weekly_hours)))
+    total = sum(row.hours for row in rows)
+    return Commitment(weekly_hours, total, span(total, weekly_hours), rows)

@@ -13,6 +13,7 @@ urlpatterns = [
     path(roadmap, public.roadmap_detail, name="roadmap-detail"),
     path("dashboard/", dashboards.overview, name="dashboard"),
     path("dashboard/<slug:slug>/", dashboards.roadmap_dashboard, name="dashboard-roadmap"),
+    path("dashboard/<slug:slug>/goals/", dashboards.goals, name="goals"),
     path(f"{roadmap}enrol/", learner.enrol, name="enrol"),
     path(
         f"{roadmap}pause/",

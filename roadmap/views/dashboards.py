@@ -1,16 +1,24 @@
 """The learner's dashboards: every enrolment at a glance, and one roadmap in depth."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from roadmap import curation, dashboards, fragments
+from roadmap import curation, dashboards, fragments, learning, pace, plan
+from roadmap.forms import GoalsForm
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import page_versions
+from roadmap.views.learner import enrollment_or_404
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
+LIVE = f"{TEMPLATE}#live"  # the figures that follow progress and goals, swapped by htmx
+# This week's milestones tick in place with the roadmap page's own milestone fragment.
+MILESTONE = "roadmap/roadmap_detail.html#milestone"
 
 
 @login_required
@@ -18,6 +26,22 @@ TEMPLATE = "roadmap/dashboards/roadmap.html"
 def overview(request):
     context = {"overview": dashboards.overview(request.user)}
     return render(request, "roadmap/dashboards/overview.html", context)
+
+
+def _context(enrollment, **extra):
+    """What the roadmap dashboard shows of one enrolment (its `user` already set)."""
+    return {
+        "dashboard": dashboards.roadmap_dashboard(enrollment),
+        "roadmap": enrollment.roadmap,
+        "changes": curation.changes_since_seen(enrollment),
+        "goals_form": GoalsForm(
+            initial={"weekly_hours": enrollment.weekly_hours, "target_date": enrollment.target_date}
+        ),
+        "milestone_template": MILESTONE,
+        "pace_rule": {"ticks": pace.BURST_TICKS, "minutes": pace.BURST_MINUTES},
+        "tick_page": {"enrollment": enrollment, "roadmap": enrollment.roadmap},
+        **extra,
+    }
 
 
 @login_required
@@ -34,19 +58,39 @@ def roadmap_dashboard(request, slug):
         "dashboard",
         *versions.key,
         user.weekly_hours_goal,
-        # Streaks, "this week" and the heatmap move on with the learner's day (their zone is
-        # active: accounts.middleware.time_zone).
+        # Streaks, "this week", the pace and the heatmap move on with the learner's day (their
+        # zone is active: accounts.middleware.time_zone).
         timezone.localdate(),
     ]
 
     def context():
         enrollment = Enrollment.objects.select_related("roadmap").get(pk=versions.enrollment_id)
         enrollment.user = user
-        return {
-            "dashboard": dashboards.roadmap_dashboard(enrollment),
-            "roadmap": enrollment.roadmap,
-            "changes": curation.changes_since_seen(enrollment),
-        }
+        return _context(enrollment)
 
     # Times read on the learner's own clock (accounts.middleware.time_zone), like the heatmap.
     return fragments.render_page(request, TEMPLATE, context, key)
+
+
+@login_required
+@require_POST
+def goals(request, slug):
+    """Change the weekly hours and target date; a target they miss is kept, with a warning."""
+    enrollment = enrollment_or_404(request.user, slug)
+    enrollment.user = request.user
+    form = GoalsForm(request.POST)
+    if not form.is_valid():
+        template = LIVE if request.htmx else TEMPLATE
+        return render(request, template, _context(enrollment, goals_form=form), status=400)
+    learning.set_goals(enrollment, **form.cleaned_data)
+    stated = enrollment.weekly_hours or request.user.weekly_hours_goal
+    saved = _("Your goals are saved.")
+    if request.htmx:
+        context = _context(enrollment, goals_notice=saved)
+        context["goals_warning"] = plan.goal_warning(context["dashboard"].plan, stated)
+        return render(request, LIVE, context)
+    warning = plan.goal_warning(plan.weekly_plan(enrollment, today=timezone.localdate()), stated)
+    messages.success(request, saved)
+    if warning:
+        messages.warning(request, warning.message)
+    return redirect(reverse("roadmap:dashboard-roadmap", args=[slug]) + "#goals")

@@ -10,11 +10,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from roadmap import curation, history, learning, pages
+from roadmap import curation, history, learning, pages, plan
 from roadmap.forms import EnrolForm
 from roadmap.models import Enrollment, Phase, Roadmap, Step
 
@@ -61,9 +62,15 @@ def enrol(request, slug):
         page = pages.roadmap_page(slug, request.user)
         context = {"roadmap": roadmap, "page": page, "enrol_form": form}
         return render(request, TEMPLATE, context, status=400)
-    __, created = learning.enrol(request.user, roadmap, **form.cleaned_data)
+    enrollment, created = learning.enrol(request.user, roadmap, **form.cleaned_data)
     if created:
         messages.success(request, _("You are enrolled. Tick milestones as you learn them."))
+        enrollment.user = request.user
+        today = timezone.localdate()
+        stated = enrollment.weekly_hours or request.user.weekly_hours_goal
+        warning = plan.goal_warning(plan.weekly_plan(enrollment, today=today), stated)
+        if warning:
+            messages.warning(request, warning.message)
     return _back(slug)
 
 
@@ -109,6 +116,8 @@ def tick(request, slug, milestone_id):
         page = pages.roadmap_page(slug, request.user, with_history=False)
         phase, step, milestone = page.locate_milestone(milestone.pk)
         context = {"page": page, "phase": phase, "step": step, "milestone": milestone}
+        if request.POST.get("fragment") == "milestone":  # the dashboard refreshes the rest
+            return _partial(request, "milestone", context)
         return _partial(request, "tick-response", context)
     return _back(slug, f"milestone-{milestone.key}")
 

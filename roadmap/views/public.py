@@ -6,12 +6,24 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import fragments, insight, pages
+from roadmap import fragments, insight, pages, plan
 from roadmap.forms import EnrolForm
-from roadmap.models import Roadmap
+from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN, Roadmap
 from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/roadmap_detail.html"
+COMMITMENT = "roadmap/partials/commitment.html"
+DEFAULT_PACE = 10  # hours a week, for visitors without a weekly goal of their own
+
+
+def commitment_pace(request):
+    """The weekly hours the "what it takes" figures use: the visitor's choice (?pace=, whole
+    hours 1..80), else their weekly goal, else DEFAULT_PACE."""
+    chosen = request.GET.get("pace", "")
+    if chosen.isdigit() and WEEKLY_HOURS_MIN <= int(chosen) <= WEEKLY_HOURS_MAX:
+        return int(chosen)
+    goal = getattr(request.user, "weekly_hours_goal", 0)
+    return goal if goal and WEEKLY_HOURS_MIN <= goal <= WEEKLY_HOURS_MAX else DEFAULT_PACE
 
 
 @require_safe
@@ -29,13 +41,21 @@ def roadmap_detail(request, slug):
     versions = page_versions(slug, request.user)
     if versions is None:
         raise Http404
-    key = ["roadmap", *versions.key, request.user.is_authenticated]
+    weekly_hours = commitment_pace(request)
+    key = ["roadmap", *versions.key, request.user.is_authenticated, weekly_hours]
 
     def context():
         page = pages.roadmap_page(slug, request.user)
         fragments.prerender_steps(request, page, f"{TEMPLATE}#step")
         enrol_form = None if page.enrollment else EnrolForm()
-        return {"roadmap": page.roadmap, "page": page, "enrol_form": enrol_form}
+        commitment = None if page.enrollment else plan.commitment(page.phases, weekly_hours)
+        return {
+            "roadmap": page.roadmap,
+            "page": page,
+            "enrol_form": enrol_form,
+            "commitment": commitment,
+            "commitment_template": COMMITMENT,
+        }
 
     return fragments.render_page(request, TEMPLATE, context, key)
 

@@ -1,10 +1,10 @@
-"""Unit tests of the dashboard arithmetic: streaks, heatmap levels, pace and projection."""
+"""Unit tests of the dashboard arithmetic: streaks and heatmap levels (pace: test_pace.py)."""
 
 from datetime import date, timedelta
 
 import pytest
 
-from roadmap.dashboards import heatmap, hours_of_ticks, project, streaks
+from roadmap.dashboards import heatmap, streaks
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -51,34 +51,3 @@ def test_heatmap_levels_scale_to_the_busiest_day():
     assert cells[TODAY] == 1
     assert cells[TODAY - timedelta(days=7)] == 4
     assert sorted(set(cells.values())) == [0, 1, 2, 3, 4]
-
-
-def test_projection_uses_the_last_four_weeks_pace():
-    projection = project(40, hours_last_4_weeks=20, weekly_goal=10, today=TODAY)
-
-    assert projection.from_history
-    assert projection.weekly_hours == 5
-    assert projection.finish == TODAY + timedelta(weeks=8)
-
-
-def test_projection_falls_back_to_the_weekly_goal_and_compares_with_the_target():
-    target = TODAY + timedelta(weeks=2)
-
-    behind = project(40, 0, weekly_goal=10, today=TODAY, target=target)
-    on_track = project(40, 0, weekly_goal=20, today=TODAY, target=target)
-
-    assert not behind.from_history
-    assert behind.finish == TODAY + timedelta(weeks=4)
-    assert (behind.weeks_behind, behind.on_track) == (2, False)
-    assert (on_track.weeks_behind, on_track.on_track) == (0, True)
-
-
-def test_without_pace_or_goal_there_is_no_projection():
-    assert project(40, 0, weekly_goal=0, today=TODAY).finish is None
-    assert project(0, 0, weekly_goal=0, today=TODAY).finish == TODAY
-
-
-def test_hours_of_ticks_share_a_step_between_its_milestones():
-    step_hours = {1: (10, 4), 2: (6, 3)}
-
-    assert hours_of_ticks({(11, 1), (12, 1), (21, 2)}, step_hours) == 7.0

@@ -58,7 +58,7 @@ def test_an_enrolment_without_activity_has_its_empty_states(learner):
 
     assert "0 milestones ticked in the last 53 weeks. Active on 0 days." in html
     assert "Nothing yet." in html
-    assert "set a weekly hours goal" in html
+    assert "set your weekly hours below" in html
 
 
 def test_the_dashboards_show_the_same_percent_as_the_roadmap_page(learner):

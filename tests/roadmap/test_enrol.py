@@ -37,7 +37,10 @@ def test_enrolling_creates_one_enrolment_and_returns_to_the_roadmap(client, road
     ("data", "message"),
     [
         ({"weekly_hours": "81"}, "less than or equal to 80"),
-        ({"weekly_hours": "-1"}, "greater than or equal to 0"),
+        ({"weekly_hours": "-1"}, "greater than or equal to 1"),
+        ({"weekly_hours": "0"}, "greater than or equal to 1"),
+        ({"weekly_hours": "99999999999999999999"}, "less than or equal to 80"),
+        ({"weekly_hours": "1.5"}, "Enter a whole number"),
         ({"target_date": "2001-01-01"}, "not in the past"),
         ({"target_date": "someday"}, "Enter a valid date"),
     ],

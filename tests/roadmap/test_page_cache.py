@@ -164,11 +164,11 @@ def test_a_tick_shows_at_once_on_the_cached_dashboard(client):
 
 def test_a_new_weekly_goal_shows_at_once_on_the_cached_dashboard(client):
     enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
-    assert "goal of 5 hours a week" not in dashboard(client, enrollment)
+    assert "You planned 5 hours a week" not in dashboard(client, enrollment)
 
     get_user_model().objects.filter(pk=enrollment.user_id).update(weekly_hours_goal=5)
 
-    assert "goal of 5 hours a week" in dashboard(client, enrollment)
+    assert "You planned 5 hours a week" in dashboard(client, enrollment)
 
 
 def rename_milestone(roadmap):
