@@ -20,7 +20,7 @@ class ReminderSettingsForm(forms.ModelForm):
         ),
     )
     hour = forms.TypedChoiceField(
-        label=_("At"),
+        label=_("Hour of the e-mails"),
         choices=hour_choices,
         coerce=int,
         help_text=_("In your time zone (see Settings). Nudges come at this hour too."),
@@ -35,7 +35,7 @@ class ReminderSettingsForm(forms.ModelForm):
     class Meta:
         model = ReminderSettings
         fields = ("digest", "digest_weekday", "hour", "nudge_days")
-        labels = {"digest_weekday": _("On")}
+        labels = {"digest_weekday": _("Day of the digest")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,11 +56,15 @@ def calendar_settings(request, slug):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "new":
+            replaced = calendar.has_feed(enrollment)
             token = calendar.issue_token(enrollment)
             request.session[NEW_FEED_SESSION_KEY] = [enrollment.pk, token]
-            messages.success(
-                request, _("Your new calendar link is ready. The old one no longer works.")
-            )
+            if replaced:
+                messages.success(
+                    request, _("Your new calendar link is ready. The old one no longer works.")
+                )
+            else:
+                messages.success(request, _("Your calendar link is ready."))
         elif action == "revoke":
             calendar.revoke(enrollment)
             messages.success(request, _("Your calendar link is turned off."))

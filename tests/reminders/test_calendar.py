@@ -13,8 +13,9 @@ from django.utils import timezone
 from reminders import calendar
 from reminders.models import CalendarFeed
 from roadmap import learning
+from roadmap.models import Milestone
 from roadmap.plan import weekly_plan
-from tests.factories import load_roadmap, make_user, roadmap_data
+from tests.factories import bulk_roadmap, load_roadmap, make_user, roadmap_data
 
 
 @pytest.fixture
@@ -181,3 +182,20 @@ def test_an_unknown_action_is_a_400_and_changes_nothing(roadmap):
     )
     assert response.status_code == 400
     assert not CalendarFeed.objects.exists()
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_the_feed_takes_a_fixed_number_of_queries_whatever_the_roadmap_size(
+    roadmap, size, django_assert_max_num_queries
+):
+    if size == "large":
+        roadmap = bulk_roadmap(phases=10, steps=50)
+    __, enrollment = enrolled("ada", roadmap)
+    for milestone in Milestone.objects.filter(roadmap=roadmap)[:5]:
+        learning.set_milestone(enrollment, milestone, True)
+    token = calendar.issue_token(enrollment)
+
+    with django_assert_max_num_queries(7):
+        response = Client().get(reverse("reminders:calendar-feed", args=[token]))
+
+    assert len(events(response)) > 1

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from reminders import emails
 from reminders.models import ReminderSettings, SentReminder, Weekday
 from reminders.sending import STALE_CLAIM, send_due_reminders
-from tests.factories import load_roadmap, roadmap_data
+from tests.factories import bulk_roadmap, load_roadmap, roadmap_data
 from tests.reminders.helpers import learner, reminders, tick
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -216,3 +217,21 @@ def test_a_paused_roadmap_gets_no_reminders(smtp_server, berliner):
     berliner.enrollments.update(status="paused")
 
     assert send_due_reminders(NOW) == 0
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_a_digest_takes_a_fixed_number_of_queries_whatever_the_roadmap_size(
+    roadmap, size, django_assert_max_num_queries
+):
+    if size == "large":
+        roadmap = bulk_roadmap(phases=10, steps=50)
+    user, enrollment = learner("ada", roadmap, enrolled_at=NOW - timedelta(weeks=5))
+    for days_ago in range(1, 20):
+        tick(enrollment, NOW - timedelta(days=days_ago), count=2)
+    prefs = reminders(user, digest=True, digest_weekday=Weekday.SUNDAY, hour=7)
+    prefs = ReminderSettings.objects.select_related("user").get(pk=prefs.pk)
+
+    with django_assert_max_num_queries(11):
+        message = emails.build(prefs, "digest", NOW)
+
+    assert "Last seven days: 12 milestones ticked" in message.body  # six days of two ticks
