@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import deletion
+from accounts.export import export
 from reminders import calendar, emails
 from reminders.models import CalendarFeed, ReminderSettings, SentReminder
 from tests.factories import enrol, load_roadmap, make_user, roadmap_data
@@ -142,3 +143,26 @@ def test_deleting_the_account_deletes_reminders_claims_and_calendar_feeds(ada):
     assert not CalendarFeed.objects.exists()
     assert not ReminderSettings.objects.exists()
     assert not SentReminder.objects.exists()
+
+
+def test_the_export_holds_the_reminder_settings_the_sent_log_and_whether_a_feed_is_on(ada):
+    roadmap = load_roadmap(roadmap_data())
+    calendar.issue_token(enrol(ada, roadmap))
+    ReminderSettings.objects.create(user=ada, digest=True, digest_weekday=6, hour=18)
+    SentReminder.objects.create(
+        user=ada, kind="digest", period="2026-W13", claimed_at=ada.date_joined
+    )
+
+    document = export(ada)
+
+    assert document["enrolments"][0]["calendar_feed"] is True
+    assert document["reminders"] == {
+        "settings": {
+            "weekly_digest": True,
+            "digest_weekday": 6,
+            "hour": 18,
+            "nudge_after_days": None,
+            "language": "en",
+        },
+        "sent": [{"kind": "digest", "period": "2026-W13", "sent_at": None}],
+    }
