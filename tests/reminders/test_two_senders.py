@@ -4,6 +4,7 @@ Runs on SQLite (one shared file) and, in CI, on PostgreSQL: both are real separa
 talking to the test database and to an SMTP server the test starts.
 """
 
+import io
 import os
 import re
 import signal
@@ -13,7 +14,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
+from django.db import OperationalError
 
+from reminders.management.commands import sendreminders as command
 from reminders.models import SentReminder
 from tests.factories import load_roadmap, roadmap_data
 from tests.reminders.conftest import SmtpServer
@@ -99,3 +103,27 @@ def test_the_loop_stops_cleanly_on_sigterm(smtp):
             sender.wait()
     assert sender.returncode == 0, err
     assert "finishing" in out
+
+
+def test_the_loop_survives_a_failed_pass(monkeypatch, db, caplog):
+    """A database or mail outage fails one pass, not the process."""
+    passes = []
+
+    def send(should_stop):
+        passes.append(1)
+        if len(passes) == 1:
+            raise OperationalError("the database restarted")
+        signal.raise_signal(signal.SIGTERM)  # stop after the second pass
+        return 0
+
+    monkeypatch.setattr(command, "send_due_reminders", send)
+    monkeypatch.setattr(command, "LOOP_SECONDS", 0)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        call_command("sendreminders", "--loop", stdout=io.StringIO())
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+    assert len(passes) == 2
+    assert "the pass failed; trying again in a minute" in caplog.text
