@@ -17,9 +17,6 @@ Public interface (the dashboard, the calendar feed and the reminder e-mails read
     What a number of weekly hours reaches, what a target date needs, and the warning when
     the learner's own hours miss their target.
 
-``commitment(phases, weekly_hours) -> Commitment``
-    Before enrolling: hours per phase and the calendar time at a pace.
-
 ``Plan``
     ``steps``: list[PlannedStep], every live step not done or skipped, prerequisites first
     (otherwise roadmap order), each with the week it is planned to start in;
@@ -114,18 +111,21 @@ class TargetMissed:
 
     @property
     def message(self):
-        needed = ngettext(
-            "To finish by %(target)s you need about %(hours)d hour a week.",
-            "To finish by %(target)s you need about %(hours)d hours a week.",
-            self.weekly_hours_needed,
-        ) % {"target": _format(self.target), "hours": self.weekly_hours_needed}
         if self.finish is None:
-            return needed
+            return self.needed
         reach = _("At %(hours)s hours a week you finish around %(finish)s.") % {
             "hours": floatformat(self.weekly_hours, -1),
             "finish": _format(self.finish),
         }
-        return f"{reach} {needed}"
+        return f"{reach} {self.needed}"
+
+    @property
+    def needed(self):
+        return ngettext(
+            "To finish by %(target)s you need about %(hours)d hour a week.",
+            "To finish by %(target)s you need about %(hours)d hours a week.",
+            self.weekly_hours_needed,
+        ) % {"target": _format(self.target), "hours": self.weekly_hours_needed}
 
 
 @dataclass(frozen=True)
@@ -410,65 +410,3 @@ def enrollment_ticks(enrollment, since, rows):
             enrollment=enrollment, kind=Activity.Kind.TICKED, created_at__gte=since
         ).values_list("created_at", "milestone_id", "milestone__step_id", "milestone__archived_at")
     ]
-
-
-# Before enrolling -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """A stretch of calendar time, rounded for people: weeks under two months, else months."""
-
-    years: int = 0
-    months: int = 0
-    weeks: int = 0
-
-    @property
-    def text(self):
-        if self.weeks:
-            return ngettext("about %d week", "about %d weeks", self.weeks) % self.weeks
-        months = ngettext("%d month", "%d months", self.months) % self.months
-        if not self.years:
-            return _("about %s") % months
-        years = ngettext("%d year", "%d years", self.years) % self.years
-        if not self.months:
-            return _("about %s") % years
-        return _("about %(years)s %(months)s") % {"years": years, "months": months}
-
-
-DAYS_PER_MONTH = 365.25 / 12
-
-
-def span(hours, weekly_hours):
-    """How long `hours` of work take at `weekly_hours` a week."""
-    days = math.ceil(hours * 7 / weekly_hours - EPSILON) if hours > 0 else 0
-    months = round(days / DAYS_PER_MONTH)
-    if months < 2:
-        return Span(weeks=max(1, math.ceil(days / 7)))
-    return Span(years=months // 12, months=months % 12)
-
-
-@dataclass(frozen=True)
-class PhaseCommitment:
-    title: str
-    hours: int
-    span: Span
-
-
-@dataclass(frozen=True)
-class Commitment:
-    weekly_hours: int
-    hours: int
-    span: Span
-    phases: list
-
-
-def commitment(phases, weekly_hours):
-    """Hours per phase and the calendar time they take at `weekly_hours`, for a roadmap page's
-    `phases` (with their steps prefetched, as `pages.roadmap_content` gives them)."""
-    rows = []
-    for phase in phases:
-        hours = sum(step.hours for step in phase.steps.all())
-        rows.append(PhaseCommitment(phase.title, hours, span(hours, weekly_hours)))
-    total = sum(row.hours for row in rows)
-    return Commitment(weekly_hours, total, span(total, weekly_hours), rows)

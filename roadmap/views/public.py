@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import fragments, insight, pages, plan
+from roadmap import commitment, fragments, insight, pages
 from roadmap.forms import EnrolForm
 from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN, Roadmap
 from roadmap.versions import page_versions
@@ -48,12 +48,14 @@ def roadmap_detail(request, slug):
         page = pages.roadmap_page(slug, request.user)
         fragments.prerender_steps(request, page, f"{TEMPLATE}#step")
         enrol_form = None if page.enrollment else EnrolForm()
-        commitment = None if page.enrollment else plan.commitment(page.phases, weekly_hours)
+        what_it_takes = (
+            None if page.enrollment else commitment.commitment(page.phases, weekly_hours)
+        )
         return {
             "roadmap": page.roadmap,
             "page": page,
             "enrol_form": enrol_form,
-            "commitment": commitment,
+            "commitment": what_it_takes,
             "commitment_template": COMMITMENT,
         }
 

@@ -14,6 +14,25 @@
     box.hidden = false;
   }
 
+  // The dashboard's figures are swapped whole after a tick or a change of goals, which
+  // takes the keyboard focus with them: give it back where the learner was working.
+  function refocus(event) {
+    var live = document.getElementById("dashboard-live");
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (!live || !lost) {
+      return;
+    }
+    var from = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var target =
+      from && from.closest && from.closest("#goals")
+        ? document.getElementById("goals-title")
+        : live.querySelector("#this-week .tick") || document.getElementById("this-week-title");
+    if (target) {
+      target.focus();
+    }
+  }
+
+  document.addEventListener("htmx:afterSettle", refocus);
   document.addEventListener("htmx:responseError", show);
   document.addEventListener("htmx:sendError", show);
   document.addEventListener("click", function (event) {

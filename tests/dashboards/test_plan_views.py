@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -80,6 +81,9 @@ def test_a_burst_the_day_after_enrolling_counts_only_its_first_ticks_this_week(c
         html = re.sub(r"\s+", " ", client.get(f"/dashboard/{roadmap.slug}/").content.decode())
 
     assert "15 hours learned since Monday" in html  # 3 of the 11 ticks
+    with mock.patch("django.utils.timezone.now", return_value=tuesday + timedelta(hours=1)):
+        overview = re.sub(r"\s+", " ", client.get("/dashboard/").content.decode())
+    assert "About 15.0 hours since Monday" in overview
 
 
 def test_this_week_lists_the_next_steps_with_their_first_unticked_milestone(client):
@@ -278,3 +282,11 @@ def test_an_unreachable_target_at_enrolment_is_kept_with_the_same_warning(client
     html = re.sub(r"\s+", " ", response.content.decode())
     assert Enrollment.objects.get().target_date == target
     assert "you need about 20 hours a week" in html
+
+
+@pytest.mark.parametrize("hours", [0, 81, 32767])
+def test_the_database_refuses_weekly_hours_out_of_range(learner, hours):
+    __, enrollment = learner
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrollment.objects.filter(pk=enrollment.pk).update(weekly_hours=hours)
