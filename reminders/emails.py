@@ -48,13 +48,17 @@ def unsubscribe_url(user_id, kind):
 
 
 def preferences_for(user):
-    """The learner's reminder settings, made (everything off) on first use."""
+    """The learner's reminder settings; unsaved defaults (everything off) before the first save."""
+    return ReminderSettings.objects.filter(user=user).first() or ReminderSettings(user=user)
+
+
+def save_preferences(user, **fields):
+    """Store the learner's reminder settings, whether or not they had any (two tabs too)."""
     try:
         with transaction.atomic():
-            prefs, __ = ReminderSettings.objects.get_or_create(user=user)
+            ReminderSettings.objects.update_or_create(user=user, defaults=fields)
     except IntegrityError:  # a second tab made them a moment ago
-        prefs = ReminderSettings.objects.get(user=user)
-    return prefs
+        ReminderSettings.objects.filter(user=user).update(**fields)
 
 
 def unsubscribe(user_id, kind):

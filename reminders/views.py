@@ -20,14 +20,13 @@ NEW_FEED_SESSION_KEY = "reminders-new-calendar-feed"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reminder_settings(request):
     prefs = emails.preferences_for(request.user)
     form = ReminderSettingsForm(request.POST if request.method == "POST" else None, instance=prefs)
     if request.method == "POST" and form.is_valid():
-        prefs = form.save(commit=False)
-        prefs.language = get_language()  # e-mails come in the language the learner reads
-        prefs.save()
+        # E-mails come in the language the learner reads the site in.
+        emails.save_preferences(request.user, **form.cleaned_data, language=get_language())
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("reminders:settings")
     status = 400 if form.errors else 200
@@ -35,7 +34,7 @@ def reminder_settings(request):
 
 
 @csrf_exempt  # RFC 8058: mail clients POST without a session; the signed token is the proof
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """GET asks to confirm (mail scanners fetch links); POST unsubscribes, also one-click."""
     recipient = emails.read_unsubscribe_token(token)
@@ -50,7 +49,7 @@ def unsubscribe(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar_settings(request, slug):
     enrollment = enrollment_or_404(request.user, slug)
     if request.method == "POST":
@@ -71,7 +70,8 @@ def calendar_settings(request, slug):
         else:
             return HttpResponse(_("Unknown action."), status=400)
         return redirect("reminders:calendar", slug=slug)
-    shown = request.session.pop(NEW_FEED_SESSION_KEY, None)
+    # Shown once: a GET takes it out of the session; a HEAD (which shows nothing) leaves it.
+    shown = request.session.pop(NEW_FEED_SESSION_KEY, None) if request.method == "GET" else None
     new_url = calendar.feed_url(shown[1]) if shown and shown[0] == enrollment.pk else None
     context = {
         "enrollment": enrollment,

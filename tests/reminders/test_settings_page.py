@@ -29,8 +29,7 @@ def test_everything_is_off_until_the_learner_asks(ada):
     response = logged_in(ada).get(PAGE)
 
     assert response.status_code == 200
-    prefs = ReminderSettings.objects.get(user=ada)
-    assert (prefs.digest, prefs.nudge_days) == (False, None)
+    assert not ReminderSettings.objects.exists()  # a page view writes nothing
     assert 'name="digest"' in response.text
     assert "checked" not in response.text
 
@@ -71,8 +70,7 @@ def test_a_value_out_of_range_is_refused_and_changes_nothing(ada, field, value):
 
     assert response.status_code == 400
     assert "There is a problem" in response.text
-    prefs = ReminderSettings.objects.get(user=ada)
-    assert (prefs.digest, prefs.nudge_days) == (False, None)
+    assert not ReminderSettings.objects.exists()
 
 
 def test_the_settings_page_needs_a_login(db):
@@ -166,3 +164,28 @@ def test_the_export_holds_the_reminder_settings_the_sent_log_and_whether_a_feed_
         },
         "sent": [{"kind": "digest", "period": "2026-W13", "sent_at": None}],
     }
+
+
+@pytest.mark.parametrize("page", ["settings", "calendar", "unsubscribe"])
+def test_head_answers_as_get_and_changes_nothing(ada, page):
+    roadmap = load_roadmap(roadmap_data())
+    enrol(ada, roadmap)
+    client = logged_in(ada)
+    urls = {
+        "settings": PAGE,
+        "calendar": reverse("reminders:calendar", args=[roadmap.slug]),
+        "unsubscribe": reverse(
+            "reminders:unsubscribe", args=[emails.unsubscribe_token(ada.pk, "digest")]
+        ),
+    }
+    if page == "calendar":
+        client.post(urls[page], {"action": "new"})
+
+    head = client.head(urls[page])
+    get = client.get(urls[page])
+
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert not ReminderSettings.objects.exists()
+    if page == "calendar":
+        assert "Your calendar link</label>" in get.text  # the HEAD did not use up the link
