@@ -2,14 +2,16 @@
 
 Public interface (the dashboard, the calendar feed and the reminder e-mails read it):
 
-``weekly_plan(enrollment, *, today, tz) -> Plan``
+``weekly_plan(enrollment, *, today, tz=None) -> Plan``
     Five queries whatever the size of the roadmap. Reads ``enrollment.user`` for the weekly
-    hours goal of the settings (select_related it, or it costs a query).
+    hours goal of the settings and, when ``tz`` is None, the time zone (select_related it,
+    or it costs a query). ``plan_for(enrollment, steps, counts, *, today, tz=None)`` is the
+    same from step rows and counts a page has already fetched (two queries).
 
 ``plan_from(steps, requires, ticks, *, planned_hours, enrolled_on, target, today, tz) -> Plan``
     The same arithmetic from plain values, without the database: ``steps`` are ``StepRow``
     in roadmap order, ``requires`` (step id, required step id) pairs, ``ticks`` the
-    enrolment's ``pace.Tick`` since ``ticks_since(enrolled_on, today)`` in zone ``tz``.
+    enrolment's ``pace.Tick`` since ``ticks_since(enrolled_on, today, tz)``.
 
 ``finish_date(hours, weekly_hours, today, hours_this_week=0) -> date | None``,
 ``weekly_hours_needed(hours, today, target) -> int`` and
@@ -28,9 +30,9 @@ Public interface (the dashboard, the calendar feed and the reminder e-mails read
     ``weekly_hours``: float, the pace the steps are laid out at (the effective pace, or the
     planned hours when the effective pace is zero); ``pace``: ``pace.Pace`` (planned,
     measured, effective); ``hours_this_week`` (learning ticks since Monday),
-    ``hours_left_this_week``, ``hours_remaining``, ``target_date``; ``warnings``: list of
-    ``TargetMissed``, ``TargetPassed``, ``NoRecentLearning``, each with a translated
-    ``message``.
+    ``hours_left_this_week``, ``hours_remaining``, ``target_date``, ``today``;
+    ``warnings``: list of ``TargetMissed``, ``TargetPassed``, ``NoRecentLearning``, each
+    with a translated ``message``.
 
 ``PlannedStep`` (frozen): ``step_id``, ``step_key``, ``step_title``, ``phase_key``,
 ``phase_title``, ``hours_left`` (float), ``week_start`` (the Monday of the week it starts),
