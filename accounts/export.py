@@ -7,6 +7,7 @@ meaning means a new version number. The document is built with a fixed number of
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from reminders.models import ReminderSettings, SentReminder
 from roadmap.models import Activity, Enrollment, MilestoneProgress, PersonalLink, StepNote, StepSkip
 
 FORMAT = "waypoint-export"
@@ -28,7 +29,7 @@ def _by_step(model):
 def enrollments_to_export(user):
     return (
         Enrollment.objects.filter(user=user)
-        .select_related("roadmap")
+        .select_related("roadmap", "calendar_feed")
         .order_by("created_at", "id")
         .prefetch_related(
             Prefetch(
@@ -76,6 +77,8 @@ def enrolment(enrollment):
         "enrolled_at": _when(enrollment.created_at),
         "target_date": _when(enrollment.target_date),
         "weekly_hours": enrollment.weekly_hours,
+        # Whether a calendar link is on; the link itself is not kept, only its fingerprint.
+        "calendar_feed": hasattr(enrollment, "calendar_feed"),
         "progress": [
             {
                 "milestone": row.milestone.key,
@@ -105,6 +108,25 @@ def enrolment(enrollment):
     }
 
 
+def reminders(user):
+    """The learner's e-mail reminder settings and every reminder sent to them; two queries."""
+    prefs = ReminderSettings.objects.filter(user=user).first()
+    settings = None
+    if prefs is not None:
+        settings = {
+            "weekly_digest": prefs.digest,
+            "digest_weekday": prefs.digest_weekday,  # 0 is Monday
+            "hour": prefs.hour,
+            "nudge_after_days": prefs.nudge_days,
+            "language": prefs.language,
+        }
+    sent = [
+        {"kind": row.kind, "period": row.period, "sent_at": _when(row.sent_at)}
+        for row in SentReminder.objects.filter(user=user).order_by("claimed_at", "id")
+    ]
+    return {"settings": settings, "sent": sent}
+
+
 def activity(entry):
     return {
         "roadmap": entry.enrollment.roadmap.slug,
@@ -125,6 +147,7 @@ def export(user, now=None):
         "profile": profile(user),
         "enrolments": [enrolment(e) for e in enrollments_to_export(user)],
         "activity": [activity(entry) for entry in activity_to_export(user)],
+        "reminders": reminders(user),
     }
 
 

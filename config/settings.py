@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "roadmap",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,8 @@ def email_settings(url):
 
 globals().update(email_settings(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Waypoint <noreply@localhost>")
+# Where the site is reached from outside: links in e-mails and calendar feeds start with it.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Security headers and HTTPS. Production defaults are strict; behind a TLS-terminating proxy
 # set SECURE_PROXY_SSL_HEADER=1 (only then is X-Forwarded-Proto believed). `make serve` turns
