@@ -13,7 +13,7 @@ from tests.roadmap.helpers import enrolled_learner
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("roadmap", "accounts")
+APPS = ("roadmap", "accounts", "reminders")
 
 
 def routes(patterns=None, namespace=None):
@@ -64,4 +64,6 @@ def test_head_answers_as_get_does_on_every_page(client):
     assert "/roadmaps/test-roadmap/steps/step-0-0/notes/" in pages
     assert "/accounts/export/" in pages
     assert "/accounts/signup/" in pages
+    assert "/reminders/" in pages
+    assert "/dashboard/test-roadmap/calendar/" in pages
     assert len(pages) >= 15, pages

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from reminders import emails
+from reminders.models import CalendarFeed, ReminderSettings, SentReminder
 from roadmap import learning
 from roadmap.models import (
     Activity,
@@ -41,12 +43,15 @@ LEARNER_TABLES = [
     StepNote,
     PersonalLink,
     Activity,
+    ReminderSettings,
+    CalendarFeed,
+    SentReminder,
 ]
 MAX_RECORDS_PER_REQUEST = 2
 BIG = "9" * 40
 
 
-def post_endpoints(link_id):
+def post_endpoints(link_id, user_id):
     """Every URL that accepts a POST, with a body it would accept (so that only the hostile
     change makes it fail), by URL name."""
     step, phase = "step-0-0", "phase-0"
@@ -97,6 +102,18 @@ def post_endpoints(link_id):
         ),
         "accounts:export": (reverse("accounts:export"), {}),
         "accounts:delete": (reverse("accounts:delete"), {"password": PW}),
+        "reminders:settings": (
+            reverse("reminders:settings"),
+            {"digest": "on", "digest_weekday": "0", "hour": "9", "nudge_days": "3"},
+        ),
+        "reminders:calendar": (reverse("reminders:calendar", **roadmap), {"action": "new"}),
+        "reminders:unsubscribe": (
+            reverse(
+                "reminders:unsubscribe",
+                args=[emails.unsubscribe_token(user_id, SentReminder.Kind.DIGEST)],
+            ),
+            {},
+        ),
     }
 
 
@@ -127,7 +144,13 @@ ENDPOINTS = [
     "accounts:settings",
     "accounts:export",
     "accounts:delete",
+    "reminders:settings",
+    "reminders:calendar",
+    "reminders:unsubscribe",
 ]
+# RFC 8058: mail clients unsubscribe with one POST and no session; the signed token in the
+# address is the proof (tests/reminders test it), so no CSRF check applies there.
+CSRF_EXEMPT = {"reminders:unsubscribe"}
 GET_ONLY = {
     "roadmap:home",
     "roadmap:catalogue",
@@ -142,6 +165,7 @@ GET_ONLY = {
     "accounts:password-change-done",
     "accounts:password-reset-done",
     "accounts:password-reset-complete",
+    "reminders:calendar-feed",
 }
 # Number fields, per endpoint, that a request can carry.
 NUMBER_FIELDS = {
@@ -152,6 +176,7 @@ NUMBER_FIELDS = {
     "roadmap:step-skip": "skipped",
     "roadmap:phase-skip": "skipped",
     "accounts:settings": "weekly_hours_goal",
+    "reminders:settings": "nudge_days",
 }
 
 
@@ -210,7 +235,7 @@ def learner(client):
 
 @pytest.fixture
 def endpoints(learner):
-    return post_endpoints(PersonalLink.objects.get().pk)
+    return post_endpoints(PersonalLink.objects.get().pk, learner.pk)
 
 
 def snapshot():
@@ -250,7 +275,7 @@ def refusals(learner, caplog):
 def test_every_url_is_covered_either_as_a_post_endpoint_or_as_get_only(endpoints):
     assert list(endpoints) == ENDPOINTS
     names = set()
-    for namespace in ("roadmap", "accounts"):
+    for namespace in ("roadmap", "accounts", "reminders"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names |= {f"{namespace}:{p.name}" for p in resolver.url_patterns if p.name}
 
@@ -300,7 +325,7 @@ def test_ids_in_the_address_that_cannot_exist_are_a_404(learner, endpoints, refu
         refusals.check(response, 404, bad_id)
 
 
-@pytest.mark.parametrize("name", ENDPOINTS)
+@pytest.mark.parametrize("name", [name for name in ENDPOINTS if name not in CSRF_EXEMPT])
 def test_a_missing_or_garbage_csrf_token_is_a_403_with_or_without_htmx(
     learner, endpoints, refusals, name
 ):
@@ -362,3 +387,14 @@ def test_the_log_stays_one_short_line_per_hostile_request_whatever_is_sent(
     assert all("WARNING django.request: Bad request: POST /" in line for line in lines)
     assert max(len(line) for line in lines) < 300
     assert "Traceback" not in console.getvalue()
+
+
+def test_a_forged_unsubscribe_token_is_a_404_and_changes_nothing(learner, refusals):
+    emails.save_preferences(learner, digest=True, digest_weekday=0, hour=9, nudge_days=3)
+    refusals.before = snapshot()
+    genuine = emails.unsubscribe_token(learner.pk, SentReminder.Kind.DIGEST)
+    client = Client()
+
+    for token in [genuine[:-1] + ("A" if genuine[-1] != "A" else "B"), "garbage", "x" * 500]:
+        response = client.post(reverse("reminders:unsubscribe", args=[token]))
+        refusals.check(response, 404, token[:20])
