@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from config.responses import form_error_status
 from roadmap import curation, dashboards, fragments, learning, pace, plan
 from roadmap.forms import GoalsForm
 from roadmap.models import Enrollment, Roadmap
@@ -81,7 +82,8 @@ def goals(request, slug):
     form = GoalsForm(request.POST)
     if not form.is_valid():
         template = LIVE if request.htmx else TEMPLATE
-        return render(request, template, _context(enrollment, goals_form=form), status=400)
+        status = form_error_status(request)
+        return render(request, template, _context(enrollment, goals_form=form), status=status)
     learning.set_goals(enrollment, **form.cleaned_data)
     stated = enrollment.weekly_hours or request.user.weekly_hours_goal
     saved = _("Your goals are saved.")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.responses import form_error_status
 from roadmap import learning
 from roadmap.forms import LinkForm, NoteForm
 from roadmap.models import LINKS_PER_STEP, PersonalLink, Step, StepNote
@@ -17,16 +18,6 @@ def _step_or_404(enrollment, key):
     return get_object_or_404(
         Step.objects.live(), roadmap=enrollment.roadmap, key=key, phase__archived_at__isnull=True
     )
-
-
-def _refused(request):
-    """The status of a form re-rendered with its errors.
-
-    400 for a whole page; 422 for an htmx fragment, which the page's htmx config swaps in
-    place. Not 400 there: in DEBUG, django-htmx's error handler replaces the whole page with
-    any 400 response, so development would show something production does not.
-    """
-    return 422 if request.htmx else 400
 
 
 def _respond(request, enrollment, step, note_form=None, link_form=None, status=200, notice=""):
@@ -62,7 +53,9 @@ def step_notes(request, slug, key):
         return _respond(request, enrollment, step)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _respond(request, enrollment, step, note_form=form, status=_refused(request))
+        return _respond(
+            request, enrollment, step, note_form=form, status=form_error_status(request)
+        )
     learning.save_note(enrollment, step, form.cleaned_data["text"])
     return _respond(request, enrollment, step, notice=_("Note saved."))
 
@@ -81,7 +74,9 @@ def add_link(request, slug, key):
                 None, _("You can keep up to %d links on a step. Remove one first.") % LINKS_PER_STEP
             )
     if form.errors:
-        return _respond(request, enrollment, step, link_form=form, status=_refused(request))
+        return _respond(
+            request, enrollment, step, link_form=form, status=form_error_status(request)
+        )
     return _respond(request, enrollment, step, notice=_("Link added."))
 
 
