@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from roadmap import curation, dashboards, fragments
+from roadmap import curation, dashboards, fragments, pages
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import page_versions
 
@@ -16,7 +16,11 @@ TEMPLATE = "roadmap/dashboards/roadmap.html"
 @login_required
 @require_safe
 def overview(request):
-    context = {"overview": dashboards.overview(request.user)}
+    context = {
+        "overview": dashboards.overview(request.user),
+        "card": pages.continue_card(request.user),
+        "here": request.path,
+    }
     return render(request, "roadmap/dashboards/overview.html", context)
 
 
