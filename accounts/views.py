@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -27,6 +27,7 @@ from accounts.forms import (
     SettingsForm,
     SignupForm,
 )
+from roadmap.pages import current_enrollments
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -94,6 +95,12 @@ class LoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+    def get_default_redirect_url(self):
+        """A learner with a roadmap goes on where they left off; `next` still wins."""
+        if current_enrollments(self.request.user).exists():
+            return resolve_url("roadmap:dashboard")
+        return super().get_default_redirect_url()
 
 
 class PasswordResetView(auth_views.PasswordResetView):

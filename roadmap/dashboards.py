@@ -241,6 +241,32 @@ class ThisWeekStep:
 
 
 @dataclass
+class SkillGroup:
+    """The skills of one category, for a dashboard that folds them away by category."""
+
+    category: str
+    skills: list
+    ident: str  # the chart's id in the page
+
+    @property
+    def percent(self):
+        return percent(
+            sum(skill.completed for skill in self.skills), sum(skill.total for skill in self.skills)
+        )
+
+
+def skill_groups(skills):
+    """Skills by category (alphabetical), each keeping the given order of its skills."""
+    groups = {}
+    for skill in skills:
+        groups.setdefault(skill.category, []).append(skill)
+    return [
+        SkillGroup(category, members, f"skill-bars-{number}")
+        for number, (category, members) in enumerate(sorted(groups.items()), start=1)
+    ]
+
+
+@dataclass
 class RoadmapDashboard:
     enrollment: Enrollment
     progress: object
@@ -255,6 +281,10 @@ class RoadmapDashboard:
     recent: list
     next_steps: list = field(default_factory=list)
     today: date | None = None
+
+    @property
+    def skill_groups(self):
+        return skill_groups(self.skills)
 
 
 def roadmap_dashboard(enrollment, now=None):
@@ -277,11 +307,8 @@ def roadmap_dashboard(enrollment, now=None):
     open_steps = [
         s for s in steps if summary.states[s["id"]] not in (StepState.DONE, StepState.SKIPPED)
     ][:NEXT_UP]
-    resources = {}
-    for resource in Resource.objects.filter(step_id__in=[s["id"] for s in open_steps]):
-        resources.setdefault(resource.step_id, []).append(resource)
+    # Their resources are on their step pages, one tap away: the dashboard stays short.
     for step in open_steps:
-        step["resources"] = resources.get(step["id"], [])
         step["tally"] = summary.steps[step["id"]]
     return RoadmapDashboard(
         enrollment=enrollment,

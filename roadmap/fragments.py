@@ -8,9 +8,9 @@ time too, so a database that is reset under a long-lived cache cannot meet pages
 someone else.
 
 The key also holds what else the page shows: the language, the time zone, and whether the
-user is a curator (the admin link in the header, roadmap/access.py). A page with messages to
-show is not cached. CSRF tokens belong to a session, not to a page: pages are rendered with a
-placeholder that each response replaces with its own token.
+user is a curator (the admin link in the header, roadmap/access.py), and the session's undo
+offer. A page with messages to show is not cached. CSRF tokens belong to a session, not to a
+page: pages are rendered with a placeholder that each response replaces with its own token.
 """
 
 import hashlib
@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from roadmap import access, versions
+from roadmap import access, undo, versions
 
 CSRF_PLACEHOLDER = "csrf-placeholder-0d9f4c2a"
 TIMEOUT = 24 * 60 * 60
@@ -40,7 +40,10 @@ def render_page(request, template, context, key=None, status=200):
     `context` is a function returning the context, called only when the page is rendered.
     """
     cacheable = key is not None and len(messages.get_messages(request)) == 0
-    key = _digest("page", [*key, access.is_curator(request.user)]) if cacheable else None
+    # An undo offer (roadmap/undo.py) shows on every page of the session until taken.
+    offer = undo.latest_offer(request)
+    parts = [*key, access.is_curator(request.user), offer and offer["token"]] if cacheable else None
+    key = _digest("page", parts) if cacheable else None
     content = cache.get(key) if cacheable else None
     if content is None:  # kept as bytes: no encoding of a large page on every view
         placeholder = {"csrf_token": CSRF_PLACEHOLDER}

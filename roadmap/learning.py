@@ -4,6 +4,8 @@ Every change writes its activity-log entry in the same transaction, and every wr
 state it wants (done or not done), so a double click or a second tab changes nothing twice.
 """
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -16,6 +18,8 @@ from roadmap.models import (
     Milestone,
     MilestoneProgress,
     PersonalLink,
+    Phase,
+    Step,
     StepNote,
     StepSkip,
 )
@@ -122,22 +126,82 @@ def set_skipped(enrollment, steps, skipped, phase=None, now=None):
 
 @transaction.atomic
 def reset(enrollment, steps, phase=None, now=None):
-    """Reset steps to not done for revision; history and first-done dates are kept."""
+    """Reset steps to not done for revision; history and first-done dates are kept.
+
+    Returns what it changed, as plain values a session can hold, for `undo_reset`: each
+    progress row it unticked with its done time, and each skip it removed with its time.
+    """
     now = now or timezone.now()
     lock(enrollment)
     step_ids = [step.pk for step in steps]
-    undone = MilestoneProgress.objects.filter(
-        enrollment=enrollment, milestone__step_id__in=step_ids, done_at__isnull=False
+    undone = list(
+        MilestoneProgress.objects.filter(
+            enrollment=enrollment, milestone__step_id__in=step_ids, done_at__isnull=False
+        ).values_list("pk", "milestone__step_id", "done_at")
     )
-    touched = set(undone.values_list("milestone__step_id", flat=True))
-    MilestoneProgress.objects.filter(pk__in=list(undone.values_list("pk", flat=True))).update(
-        done_at=None
+    MilestoneProgress.objects.filter(pk__in=[pk for pk, __, __ in undone]).update(done_at=None)
+    skips = list(
+        StepSkip.objects.filter(enrollment=enrollment, step_id__in=step_ids).values_list(
+            "pk", "step_id", "created_at"
+        )
     )
-    skips = StepSkip.objects.filter(enrollment=enrollment, step_id__in=step_ids)
-    touched.update(skips.values_list("step_id", flat=True))
-    skips.delete()
+    StepSkip.objects.filter(pk__in=[pk for pk, __, __ in skips]).delete()
+    touched = {step_id for __, step_id, __ in undone} | {step_id for __, step_id, __ in skips}
     changed = [pk for pk in step_ids if pk in touched]
     _log_steps(enrollment, Activity.Kind.RESET, changed, phase, now)
+    return {
+        "enrollment": enrollment.pk,
+        "phase": phase.pk if phase else None,
+        "steps": changed,
+        "done": [[pk, done_at.isoformat()] for pk, __, done_at in undone],
+        "skips": [[step_id, created_at.isoformat()] for __, step_id, created_at in skips],
+    }
+
+
+@transaction.atomic
+def undo_reset(enrollment, record, now=None):
+    """Put back exactly what `reset` returned it changed (done times and skips included) and
+    log it; return how many steps changed. A second call finds nothing left to change."""
+    now = now or timezone.now()
+    lock(enrollment)
+    done_at = {pk: datetime.fromisoformat(value) for pk, value in record["done"]}
+    rows = list(MilestoneProgress.objects.filter(enrollment=enrollment, pk__in=list(done_at)))
+    step_of = dict(
+        Milestone.objects.filter(pk__in=[row.milestone_id for row in rows]).values_list(
+            "pk", "step_id"
+        )
+    )
+    changed_rows = [row for row in rows if row.done_at != done_at[row.pk]]
+    for row in changed_rows:
+        row.done_at = done_at[row.pk]
+    MilestoneProgress.objects.bulk_update(changed_rows, ["done_at"])
+    touched = {step_of[row.milestone_id] for row in changed_rows}
+    live = set(
+        Step.objects.filter(pk__in=[step_id for step_id, __ in record["skips"]]).values_list(
+            "pk", flat=True
+        )
+    )
+    present = set(
+        StepSkip.objects.filter(enrollment=enrollment, step_id__in=live).values_list(
+            "step_id", flat=True
+        )
+    )
+    for step_id, created_at in record["skips"]:
+        if step_id in live and step_id not in present:
+            skip = StepSkip.objects.create(enrollment=enrollment, step_id=step_id)
+            # created_at is set on insert (auto_now_add); the undo restores the original.
+            StepSkip.objects.filter(pk=skip.pk).update(
+                created_at=datetime.fromisoformat(created_at)
+            )
+            touched.add(step_id)
+    changed = [pk for pk in record["steps"] if pk in touched]
+    _log_steps(
+        enrollment,
+        Activity.Kind.RESTORED,
+        changed,
+        record.get("phase") and Phase(pk=record["phase"]),
+        now,
+    )
     return len(changed)
 
 
@@ -195,8 +259,24 @@ def remove_link(enrollment, link):
 
 @transaction.atomic
 def leave(enrollment, erase):
-    """Leave a roadmap: keep the history for a later return, or erase it all."""
+    """Leave a roadmap: keep the history for a later return, or erase it all.
+
+    Returns what `undo_leave` needs to come back (nothing when erased: that is final).
+    """
     if erase:
         enrollment.delete()
-    else:
-        set_status(enrollment, Enrollment.Status.LEFT)
+        return None
+    record = {"enrollment": enrollment.pk, "status": enrollment.status}
+    set_status(enrollment, Enrollment.Status.LEFT)
+    return record
+
+
+@transaction.atomic
+def undo_leave(enrollment, record):
+    """Enrol again with the status held before leaving; return whether anything changed."""
+    changed = Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.LEFT).update(
+        status=record["status"], version=F("version") + 1
+    )
+    if changed:
+        enrollment.status = record["status"]
+    return bool(changed)

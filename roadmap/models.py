@@ -331,6 +331,7 @@ class Activity(models.Model):
         SKIPPED = "skipped", _("Skipped")
         UNSKIPPED = "unskipped", _("Unskipped")
         RESET = "reset", _("Reset")
+        RESTORED = "restored", _("Restored after a reset")
 
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="activities", verbose_name=_("enrolment")

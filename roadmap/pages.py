@@ -4,7 +4,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -27,7 +37,14 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
-from roadmap.progress import RoadmapProgress, StepCounts, StepState, Tally, summarise
+from roadmap.progress import (
+    RoadmapProgress,
+    StepCounts,
+    StepState,
+    Tally,
+    step_counts_for,
+    summarise,
+)
 
 
 def _per_roadmap(queryset, aggregate):
@@ -73,6 +90,16 @@ class RoadmapPage:
         """The drawn map (a RoadmapMap), worked out only when a template shows it."""
         return roadmap_map(self)
 
+    def steps(self):
+        return [step for phase in self.phases for step in phase.steps.all()]
+
+    @property
+    def current_phase(self):
+        """The phase of the next step; the first phase for someone not enrolled."""
+        if self.next_step is not None:
+            return next(p for p in self.phases if p.pk == self.next_step.phase_id)
+        return None if self.enrollment else (self.phases[0] if self.phases else None)
+
     def locate_phase(self, key):
         for phase in self.phases:
             if phase.key == key:
@@ -93,6 +120,33 @@ class RoadmapPage:
                     if milestone.pk == pk:
                         return phase, step, milestone
         raise Http404
+
+
+@dataclass
+class StepPage:
+    """One step of a roadmap, with its neighbours in roadmap order."""
+
+    page: RoadmapPage
+    phase: Phase
+    step: Step
+    previous: Step | None
+    next: Step | None
+
+
+def step_page(slug, key, user=None):
+    """A live step of a published roadmap, read from the same data as the roadmap page (the
+    same fixed queries, whatever the roadmap's size); a 404 for any other key."""
+    page = roadmap_page(slug, user, with_history=False)
+    phase, step = page.locate_step(key)
+    steps = page.steps()
+    index = steps.index(step)
+    return StepPage(
+        page=page,
+        phase=phase,
+        step=step,
+        previous=steps[index - 1] if index else None,
+        next=steps[index + 1] if index + 1 < len(steps) else None,
+    )
 
 
 def current_enrollment(user, roadmap):
@@ -150,12 +204,18 @@ def roadmap_page(slug, user=None, with_history=True, preview=False):
             for skill in step.skills.all():
                 skills[skill.pk] = skill
     all_steps = [step for phase in phases for step in phase.steps.all()]
+    by_id = {step.pk: step for step in all_steps}
     for step in all_steps:
+        step.unlocks = []
+    for step in all_steps:
+        # The page's own step objects, so that a prerequisite carries its learner's state.
         step.prerequisites = [
-            (numbers[required.pk], required)
+            (numbers[required.pk], by_id[required.pk])
             for required in step.requires.all()
             if required.pk in numbers
         ]
+        for __, required in step.prerequisites:
+            required.unlocks.append((step.number, step))
     page = RoadmapPage(
         roadmap=roadmap,
         phases=phases,
@@ -211,6 +271,7 @@ def _attach_progress(page, all_steps):
     for step in all_steps:
         step.tally = result.steps[step.pk]
         step.state = result.states[step.pk]
+        step.is_finished = step.state in (StepState.DONE, StepState.SKIPPED)
         step.pending_prerequisites = [
             (number, required)
             for number, required in step.prerequisites
@@ -302,4 +363,66 @@ def roadmap_map(page):
         step_count=len(geometry.nodes),
         phase_count=len(geometry.bands),
         refresh_url=refresh_url,
+    )
+
+
+def current_enrollments(user):
+    """The user's enrolments they have not left (none for anonymous users)."""
+    if user is None or not user.is_authenticated:
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(user=user).exclude(status=Enrollment.Status.LEFT)
+
+
+def enrolled_percents(user):
+    """{roadmap id: the user's percent complete} for the catalogue, in four queries whatever
+    the number of roadmaps (none for a visitor)."""
+    enrollments = list(current_enrollments(user))
+    if not enrollments:
+        return {}
+    counts = step_counts_for(enrollments)
+    return {e.roadmap_id: summarise(counts[e.pk]).overall.percent for e in enrollments}
+
+
+@dataclass
+class ContinueCard:
+    """Where the learner left off: their latest active roadmap's next step and its first
+    milestone not yet done."""
+
+    roadmap: Roadmap
+    step: Step
+    milestone: Milestone
+    percent: int
+
+
+def continue_card(user):
+    """The "Continue" card of the home page and the dashboard, or None; five queries."""
+    enrollment = (
+        current_enrollments(user)
+        .filter(status=Enrollment.Status.ACTIVE)
+        .select_related("roadmap")
+        .annotate(last=Max("activities__created_at"))
+        .order_by(F("last").desc(nulls_last=True), "-created_at")
+        .first()
+    )
+    if enrollment is None:
+        return None
+    summary = summarise(step_counts_for([enrollment])[enrollment.pk])
+    if summary.next_step_id is None:
+        return None
+    done = MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False)
+    milestone = (
+        Milestone.objects.live()
+        .filter(step_id=summary.next_step_id)
+        .exclude(pk__in=done.values("milestone_id"))
+        .select_related("step")
+        .first()
+    )
+    if milestone is None:
+        return None
+    milestone.is_done = False
+    return ContinueCard(
+        roadmap=enrollment.roadmap,
+        step=milestone.step,
+        milestone=milestone,
+        percent=summary.overall.percent,
     )

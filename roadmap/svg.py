@@ -21,7 +21,7 @@ from roadmap.map_layout import StepMark, clip, text_width
 RING_RADIUS = 42
 CELL = 11  # heatmap cell size, with a 2 px gap
 GAP = 2
-LABEL_WIDTH = 28
+LABEL_WIDTH = 36
 
 
 def ring(percent, label, ident):
@@ -49,7 +49,7 @@ def ring(percent, label, ident):
 
 def bars(items, title, ident, width=360):
     """Horizontal bars, one per (label, percent, caption) item, as one accessible image."""
-    row = 34
+    row = 38
     height = max(row * len(items), row)
     rows = []
     for index, (label, percent, caption) in enumerate(items):
@@ -62,8 +62,8 @@ def bars(items, title, ident, width=360):
                 '<rect class="bar__track" x="0" y="{by}" width="{width}" height="8" rx="4" />'
                 '<rect class="bar__value" x="0" y="{by}" width="{value}" height="8" rx="4" />'
                 "</g>",
-                ty=y + 12,
-                by=y + 18,
+                ty=y + 15,
+                by=y + 22,
                 label=label,
                 caption=caption,
                 width=width,
@@ -83,7 +83,7 @@ def bars(items, title, ident, width=360):
 
 def heatmap(columns, title, ident):
     """A GitHub-style year of days: one column per week, Monday at the top, month labels."""
-    top = 14
+    top = 18
     width = LABEL_WIDTH + len(columns) * (CELL + GAP)
     height = top + 7 * (CELL + GAP)
     cells, months, last_month = [], [], None
@@ -109,7 +109,7 @@ def heatmap(columns, title, ident):
             if last_month is not None or first.day <= 7:
                 months.append(
                     format_html(
-                        '<text class="heat__month" x="{x}" y="10">{name}</text>',
+                        '<text class="heat__month" x="{x}" y="13">{name}</text>',
                         x=x,
                         name=capfirst(MONTHS_3[first.month]),
                     )

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from config.integers import IdConverter
 from roadmap.models import Enrollment
-from roadmap.views import dashboards, learner, notes, public
+from roadmap.views import dashboards, learner, notes, public, undo
 
 app_name = "roadmap"
 
@@ -38,6 +38,9 @@ urlpatterns = [
     path(f"{roadmap}preview/", public.roadmap_preview, name="roadmap-preview"),
     path(f"{roadmap}insight/", public.roadmap_insight, name="roadmap-insight"),
     path(f"{roadmap}milestones/<id:milestone_id>/", learner.tick, name="milestone-tick"),
+    path(f"{roadmap}undo/", undo.undo, name="undo"),
+    path(f"{roadmap}undo/dismiss/", undo.dismiss, name="undo-dismiss"),
+    path(f"{roadmap}steps/<slug:key>/", public.step_detail, name="step-detail"),
     path(f"{roadmap}steps/<slug:key>/skip/", learner.skip_step, name="step-skip"),
     path(f"{roadmap}steps/<slug:key>/reset/", learner.reset_step, name="step-reset"),
     path(f"{roadmap}steps/<slug:key>/notes/", notes.step_notes, name="step-notes"),

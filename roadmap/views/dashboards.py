@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from config.responses import form_error_status
-from roadmap import curation, dashboards, fragments, learning, pace, plan
+from roadmap import curation, dashboards, fragments, learning, pace, pages, partials, plan
 from roadmap.forms import GoalsForm
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import page_versions
@@ -18,14 +18,16 @@ from roadmap.views.learner import enrollment_or_404
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
 LIVE = f"{TEMPLATE}#live"  # the figures that follow progress and goals, swapped by htmx
-# This week's milestones tick in place with the roadmap page's own milestone fragment.
-MILESTONE = "roadmap/roadmap_detail.html#milestone"
 
 
 @login_required
 @require_safe
 def overview(request):
-    context = {"overview": dashboards.overview(request.user)}
+    context = {
+        "overview": dashboards.overview(request.user),
+        "card": pages.continue_card(request.user),
+        "here": request.path,
+    }
     return render(request, "roadmap/dashboards/overview.html", context)
 
 
@@ -38,7 +40,7 @@ def _context(enrollment, **extra):
         "goals_form": GoalsForm(
             initial={"weekly_hours": enrollment.weekly_hours, "target_date": enrollment.target_date}
         ),
-        "milestone_template": MILESTONE,
+        "milestone_template": partials.MILESTONE,
         "pace_rule": {"ticks": pace.BURST_TICKS, "minutes": pace.BURST_MINUTES},
         "tick_page": {"enrollment": enrollment, "roadmap": enrollment.roadmap},
         **extra,

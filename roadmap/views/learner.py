@@ -15,17 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from roadmap import curation, history, learning, pages, plan
+from roadmap import curation, history, learning, pages, partials, plan, undo
 from roadmap.forms import EnrolForm, SeenRevisionForm
 from roadmap.models import Enrollment, Phase, Roadmap, Step
+from roadmap.views.next_url import safe_next
 
 TEMPLATE = "roadmap/roadmap_detail.html"
+CONFIRM_PAGE = "roadmap/confirm.html"
 PROGRESS_CHANGED = "progress-changed"  # htmx event: parts of the page that follow progress refresh
 
 
-def _partial(request, name, context):
-    """Render a named partial of the roadmap page and tell the page that progress changed."""
-    response = render(request, f"{TEMPLATE}#{name}", context)
+def _partial(request, template, context):
+    """Render a shared fragment for htmx and tell the page that progress changed."""
+    response = render(request, template, context)
     return trigger_client_event(response, PROGRESS_CHANGED)
 
 
@@ -45,8 +47,9 @@ def _desired(request, field):
     return None if value not in ("0", "1") else value == "1"
 
 
-def _back(slug, anchor=""):
-    url = reverse("roadmap:roadmap-detail", args=[slug])
+def _back(request, slug, anchor=""):
+    """Back where the form was posted from (a step page or the roadmap page), at the anchor."""
+    url = safe_next(request) or reverse("roadmap:roadmap-detail", args=[slug])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
@@ -54,9 +57,8 @@ def _back(slug, anchor=""):
 def enrol(request, slug):
     roadmap = get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED)
     if not request.user.is_authenticated:
-        return redirect_to_login(
-            roadmap.get_absolute_url() + "#enrol", login_url=reverse("accounts:signup")
-        )
+        back = safe_next(request) or roadmap.get_absolute_url() + "#enrol"
+        return redirect_to_login(back, login_url=reverse("accounts:signup"))
     form = EnrolForm(request.POST)
     if not form.is_valid():
         page = pages.roadmap_page(slug, request.user)
@@ -71,7 +73,7 @@ def enrol(request, slug):
         warning = plan.goal_warning(plan.weekly_plan(enrollment, today=today), stated)
         if warning:
             messages.warning(request, warning.message)
-    return _back(slug)
+    return _back(request, slug)
 
 
 @login_required
@@ -81,24 +83,48 @@ def set_status(request, slug, status):
     learning.set_status(enrollment, status)
     if status == Enrollment.Status.PAUSED:
         messages.info(request, _("Paused. Your progress is kept; resume whenever you like."))
-    return _back(slug)
+    return _back(request, slug)
+
+
+def _confirmed(request):
+    return request.method == "POST" and request.POST.get("confirm") == "1"
+
+
+def _ask(request, confirm):
+    """Ask before a change that loses progress: a fragment in place with htmx, else a page."""
+    confirm.setdefault("next", safe_next(request) or "")
+    template = partials.CONFIRM if request.htmx else CONFIRM_PAGE
+    return render(request, template, {"confirm": confirm})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def leave(request, slug):
     enrollment = enrollment_or_404(request.user, slug)
-    if request.method == "POST":
-        erase = request.POST.get("erase") == "1"
-        learning.leave(enrollment, erase=erase)
-        if erase:
-            messages.success(request, _("You left the roadmap and your history was erased."))
-        else:
-            messages.success(
-                request, _("You left the roadmap. Enrol again to pick up where you were.")
-            )
-        return redirect("roadmap:catalogue")
-    return render(request, "roadmap/leave.html", {"enrollment": enrollment})
+    if not _confirmed(request):
+        return _ask(
+            request,
+            {
+                "action": reverse("roadmap:leave", args=[slug]),
+                "question": _("Leave %s?") % enrollment.roadmap.title,
+                "detail": _(
+                    "The roadmap disappears from your dashboard. If you enrol again later, "
+                    "you pick up where you left off."
+                ),
+                "button": _("Leave the roadmap"),
+                "cancel": enrollment.roadmap.get_absolute_url(),
+                "cancel_label": _("Stay enrolled"),
+                "erase": True,
+            },
+        )
+    erase = request.POST.get("erase") == "1"
+    record = learning.leave(enrollment, erase=erase)
+    if erase:
+        messages.success(request, _("You left the roadmap and your history was erased."))
+    else:
+        messages.success(request, _("You left the roadmap. Enrol again to pick up where you were."))
+        undo.offer(request, enrollment.roadmap, undo.LEAVE, enrollment.roadmap.title, record)
+    return redirect("roadmap:catalogue")
 
 
 @login_required
@@ -112,88 +138,151 @@ def tick(request, slug, milestone_id):
     if done is None:
         return HttpResponseBadRequest(_("Say done=1 or done=0."))
     learning.set_milestone(enrollment, milestone, done)
+    if request.htmx and request.POST.get("card") == "continue":
+        context = {
+            "card": pages.continue_card(request.user),
+            "ticked": milestone,
+            "here": safe_next(request),
+        }
+        return _partial(request, partials.CONTINUE_CARD, context)
     if request.htmx:
         page = pages.roadmap_page(slug, request.user, with_history=False)
         phase, step, milestone = page.locate_milestone(milestone.pk)
-        context = {"page": page, "phase": phase, "step": step, "milestone": milestone}
+        context = {
+            "page": page,
+            "phase": phase,
+            "step": step,
+            "milestone": milestone,
+            "here": safe_next(request),
+        }
         if request.POST.get("fragment") == "milestone":  # the dashboard refreshes the rest
-            return _partial(request, "milestone", context)
-        return _partial(request, "tick-response", context)
-    return _back(slug, f"milestone-{milestone.key}")
+            return _partial(request, partials.MILESTONE, context)
+        return _partial(request, partials.TICK_RESPONSE, context)
+    return _back(request, slug, f"milestone-{milestone.key}")
 
 
-@login_required
-@require_POST
-def skip_step(request, slug, key):
-    return _change_step(request, slug, key, "skipped", learning.set_skipped)
-
-
-@login_required
-@require_POST
-def reset_step(request, slug, key):
-    return _change_step(request, slug, key, None, learning.reset)
-
-
-def _change_step(request, slug, key, field, change):
-    enrollment = enrollment_or_404(request.user, slug)
-    step = get_object_or_404(
+def _live_step_or_404(enrollment, key):
+    return get_object_or_404(
         Step.objects.live(),
         roadmap=enrollment.roadmap,
         key=key,
         phase__archived_at__isnull=True,
     )
-    if field is None:
-        change(enrollment, [step])
-    else:
-        wanted = _desired(request, field)
-        if wanted is None:
-            return HttpResponseBadRequest(_("Say %s=1 or %s=0.") % (field, field))
-        change(enrollment, [step], wanted)
+
+
+@login_required
+@require_POST
+def skip_step(request, slug, key):
+    enrollment = enrollment_or_404(request.user, slug)
+    step = _live_step_or_404(enrollment, key)
+    wanted = _desired(request, "skipped")
+    if wanted is None:
+        return HttpResponseBadRequest(_("Say skipped=1 or skipped=0."))
+    learning.set_skipped(enrollment, [step], wanted)
     if not request.htmx:
-        return _back(slug, f"step-{key}")
+        return _back(request, slug, f"step-{key}")
     page = pages.roadmap_page(slug, request.user, with_history=False)
     phase, step = page.locate_step(key)
-    context = {"page": page, "phase": phase, "step": step}
-    return _partial(request, "step-response", context)
+    context = {"page": page, "phase": phase, "step": step, "here": safe_next(request)}
+    return _partial(request, partials.STEP_RESPONSE, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reset_step(request, slug, key):
+    enrollment = enrollment_or_404(request.user, slug)
+    step = _live_step_or_404(enrollment, key)
+    if not _confirmed(request):
+        return _ask(
+            request,
+            {
+                "action": reverse("roadmap:step-reset", args=[slug, key]),
+                "question": _("Reset “%s” for revision?") % step.title,
+                "detail": _(
+                    "Its milestones go back to not done. Your history is kept, and you can "
+                    "undo this afterwards."
+                ),
+                "button": _("Reset the step"),
+                "cancel": reverse("roadmap:step-detail", args=[slug, key]),
+            },
+        )
+    record = learning.reset(enrollment, [step])
+    _offer_undo(request, enrollment, undo.RESET_STEP, step.title, record)
+    return _back(request, slug, f"step-{key}")
 
 
 @login_required
 @require_POST
 def skip_phase(request, slug, key):
-    return _change_phase(request, slug, key, "skipped", learning.set_skipped)
-
-
-@login_required
-@require_POST
-def reset_phase(request, slug, key):
-    return _change_phase(request, slug, key, None, learning.reset)
-
-
-def _change_phase(request, slug, key, field, change):
     enrollment = enrollment_or_404(request.user, slug)
     phase = get_object_or_404(Phase.objects.live(), roadmap=enrollment.roadmap, key=key)
-    steps = list(Step.objects.live().filter(phase=phase))
-    if field is None:
-        change(enrollment, steps, phase=phase)
-    else:
-        wanted = _desired(request, field)
-        if wanted is None:
-            return HttpResponseBadRequest(_("Say %s=1 or %s=0.") % (field, field))
-        change(enrollment, steps, wanted, phase=phase)
+    wanted = _desired(request, "skipped")
+    if wanted is None:
+        return HttpResponseBadRequest(_("Say skipped=1 or skipped=0."))
+    learning.set_skipped(
+        enrollment, list(Step.objects.live().filter(phase=phase)), wanted, phase=phase
+    )
     if not request.htmx:
-        return _back(slug, f"phase-{key}")
+        return _back(request, slug, f"phase-{key}")
     page = pages.roadmap_page(slug, request.user, with_history=False)
-    context = {"page": page, "phase": page.locate_phase(key)}
-    return _partial(request, "phase-response", context)
+    context = {"page": page, "phase": page.locate_phase(key), "here": safe_next(request)}
+    return _partial(request, f"{TEMPLATE}#phase-response", context)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+def reset_phase(request, slug, key):
+    enrollment = enrollment_or_404(request.user, slug)
+    phase = get_object_or_404(Phase.objects.live(), roadmap=enrollment.roadmap, key=key)
+    if not _confirmed(request):
+        return _ask(
+            request,
+            {
+                "action": reverse("roadmap:phase-reset", args=[slug, key]),
+                "question": _("Reset the phase “%s” for revision?") % phase.title,
+                "detail": _(
+                    "Every milestone in it goes back to not done and its skips are removed. "
+                    "Your history is kept, and you can undo this afterwards."
+                ),
+                "button": _("Reset the phase"),
+                "cancel": f"{reverse('roadmap:roadmap-detail', args=[slug])}#phase-{key}",
+            },
+        )
+    record = learning.reset(enrollment, list(Step.objects.live().filter(phase=phase)), phase=phase)
+    _offer_undo(request, enrollment, undo.RESET_PHASE, phase.title, record)
+    return _back(request, slug, f"phase-{key}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def reset_roadmap(request, slug):
     enrollment = enrollment_or_404(request.user, slug)
-    learning.reset(enrollment, list(Step.objects.live().filter(roadmap=enrollment.roadmap)))
-    messages.success(request, _("Every step is back to not done. Your history is kept."))
-    return _back(slug)
+    if not _confirmed(request):
+        return _ask(
+            request,
+            {
+                "action": reverse("roadmap:roadmap-reset", args=[slug]),
+                "question": _("Reset the whole roadmap for revision?"),
+                "detail": _(
+                    "Every milestone goes back to not done and every skip is removed. Your "
+                    "history is kept, and you can undo this afterwards."
+                ),
+                "button": _("Reset the whole roadmap"),
+                "cancel": enrollment.roadmap.get_absolute_url(),
+            },
+        )
+    record = learning.reset(
+        enrollment, list(Step.objects.live().filter(roadmap=enrollment.roadmap))
+    )
+    _offer_undo(request, enrollment, undo.RESET_ROADMAP, enrollment.roadmap.title, record)
+    return _back(request, slug)
+
+
+def _offer_undo(request, enrollment, kind, title, record):
+    if record["steps"]:
+        undo.offer(request, enrollment.roadmap, kind, title, record)
+    else:
+        messages.info(request, _("Nothing to reset: no milestone there was done or skipped."))
 
 
 @login_required
@@ -202,7 +291,7 @@ def history_list(request, slug):
     """The latest entries of my activity log on this roadmap (an htmx partial)."""
     enrollment = enrollment_or_404(request.user, slug)
     context = {"roadmap": enrollment.roadmap, "entries": history.recent_activity(enrollment)}
-    return render(request, f"{TEMPLATE}#history-list", context)
+    return render(request, partials.HISTORY_LIST, context)
 
 
 @login_required
@@ -216,4 +305,4 @@ def dismiss_changes(request, slug):
     curation.mark_seen(enrollment, form.cleaned_data["revision"])
     if request.htmx:
         return HttpResponse("")
-    return _back(slug)
+    return _back(request, slug)

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.responses import form_error_status
-from roadmap import learning
+from roadmap import learning, partials
 from roadmap.forms import LinkForm, NoteForm
 from roadmap.models import LINKS_PER_STEP, PersonalLink, Step, StepNote
 from roadmap.views.learner import enrollment_or_404
+
+NOTES_PAGE = "roadmap/step_notes.html"
 
 
 def _step_or_404(enrollment, key):
@@ -25,8 +27,8 @@ def _respond(request, enrollment, step, note_form=None, link_form=None, status=2
     if status == 200 and request.method == "POST" and not request.htmx:
         if notice:
             messages.success(request, notice)
-        url = reverse("roadmap:roadmap-detail", args=[enrollment.roadmap.slug])
-        return redirect(f"{url}#step-{step.key}")
+        url = reverse("roadmap:step-detail", args=[enrollment.roadmap.slug, step.key])
+        return redirect(f"{url}#step-{step.key}-notes")
     note = StepNote.objects.filter(enrollment=enrollment, step=step).first()
     step.note = note.text if note else ""
     step.links = list(PersonalLink.objects.filter(enrollment=enrollment, step=step))
@@ -38,9 +40,7 @@ def _respond(request, enrollment, step, note_form=None, link_form=None, status=2
         "links_left": LINKS_PER_STEP - len(step.links),
         "notice": notice,
     }
-    template = "roadmap/step_notes.html"
-    if request.htmx:
-        template = "roadmap/roadmap_detail.html#step-notes"
+    template = partials.STEP_NOTES if request.htmx else NOTES_PAGE
     return render(request, template, context, status=status)
 
 

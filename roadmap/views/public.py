@@ -12,6 +12,8 @@ from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN, Roadmap
 from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/roadmap_detail.html"
+STEP_TEMPLATE = "roadmap/step_detail.html"
+HIDE_FINISHED = "finished"  # ?finished=hide: the outline without the steps already done
 COMMITMENT = "roadmap/partials/commitment.html"
 DEFAULT_PACE = 10  # hours a week, for visitors without a weekly goal of their own
 
@@ -28,12 +30,20 @@ def commitment_pace(request):
 
 @require_safe
 def home(request):
-    return render(request, "roadmap/home.html", {"roadmaps": pages.published_roadmaps()[:3]})
+    percents = pages.enrolled_percents(request.user)
+    context = {
+        "roadmaps": [(r, percents.get(r.pk)) for r in pages.published_roadmaps()[:3]],
+        "card": pages.continue_card(request.user),
+        "here": request.path,
+    }
+    return render(request, "roadmap/home.html", context)
 
 
 @require_safe
 def catalogue(request):
-    return render(request, "roadmap/catalogue.html", {"roadmaps": pages.published_roadmaps()})
+    percents = pages.enrolled_percents(request.user)
+    context = {"roadmaps": [(r, percents.get(r.pk)) for r in pages.published_roadmaps()]}
+    return render(request, "roadmap/catalogue.html", context)
 
 
 @require_safe
@@ -42,7 +52,8 @@ def roadmap_detail(request, slug):
     if versions is None:
         raise Http404
     weekly_hours = commitment_pace(request)
-    key = ["roadmap", *versions.key, request.user.is_authenticated, weekly_hours]
+    hide_finished = request.GET.get(HIDE_FINISHED) == "hide"
+    key = ["roadmap", *versions.key, request.user.is_authenticated, weekly_hours, hide_finished]
 
     def context():
         page = pages.roadmap_page(slug, request.user)
@@ -51,12 +62,15 @@ def roadmap_detail(request, slug):
         what_it_takes = (
             None if page.enrollment else commitment.commitment(page.phases, weekly_hours)
         )
+        here = page.roadmap.get_absolute_url() + ("?finished=hide" if hide_finished else "")
         return {
             "roadmap": page.roadmap,
             "page": page,
             "enrol_form": enrol_form,
             "commitment": what_it_takes,
             "commitment_template": COMMITMENT,
+            "hide_finished": hide_finished,
+            "here": here,
         }
 
     return fragments.render_page(request, TEMPLATE, context, key)
@@ -75,6 +89,28 @@ def roadmap_map(request, slug):
         return {"map": pages.roadmap_page(slug, request.user, with_history=False).map}
 
     return fragments.render_page(request, pages.RoadmapMap.template, context, key)
+
+
+@require_safe
+def step_detail(request, slug, key):
+    """One step: what to tick, read and keep, and where it sits among the others."""
+    versions = page_versions(slug, request.user)
+    if versions is None:
+        raise Http404
+    cache_key = ["step", *versions.key, key, request.user.is_authenticated]
+
+    def context():
+        step_page = pages.step_page(slug, key, request.user)
+        return {
+            "roadmap": step_page.page.roadmap,
+            "page": step_page.page,
+            "phase": step_page.phase,
+            "step": step_page.step,
+            "step_page": step_page,
+            "here": request.path,
+        }
+
+    return fragments.render_page(request, STEP_TEMPLATE, context, cache_key)
 
 
 @never_cache

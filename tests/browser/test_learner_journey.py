@@ -12,6 +12,12 @@ from playwright.sync_api import expect
 from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations
 
 ROADMAP = "/roadmaps/machine-learning-engineer/"
+PHASE_OF = {
+    "linear-algebra": "foundations",
+    "calculus": "foundations",
+    "probability-statistics": "foundations",
+    "python": "foundations",
+}
 PASSWORD = "a-long-and-unusual-passphrase-42"
 TICKS = [
     "Compute with vectors, matrices and their products by hand and in code",
@@ -46,6 +52,22 @@ def tick(page, title):
     expect(page.get_by_role("button", name=title)).to_have_attribute("aria-pressed", "true")
 
 
+def open_step(page, key):
+    """Follow the outline's link to a step page (opening its phase first if closed)."""
+    line = page.locator(f"#step-{key}")
+    if not line.is_visible():
+        page.locator(f"#phase-{PHASE_OF[key]}").locator("summary").click()
+    line.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(rf"/steps/{key}/"))
+
+
+def confirm(page, link_name, button_name):
+    """Ask for a change that loses progress, then confirm it: in place with JavaScript, on a
+    page of its own without."""
+    page.get_by_role("link", name=link_name).click()
+    page.get_by_role("button", name=button_name).click()
+
+
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
 def test_the_core_learner_journey(js, new_page, shipped_roadmap, screenshot):
     page = new_page(js=js)
@@ -55,46 +77,61 @@ def test_the_core_learner_journey(js, new_page, shipped_roadmap, screenshot):
     if js:
         page.evaluate("window.stillTheSamePage = true")
 
-    for title in TICKS:
+    # The next step's milestones are tickable on the roadmap page itself.
+    for title in TICKS[:2]:
         tick(page, title)
-
-    # 3 of 145 milestones: the percent floors to 2; the first phase's bar moves.
-    expect(page.locator("#overall-progress .percent")).to_have_text("2%")
+    expect(page.locator("#overall-progress .percent")).to_have_text("1%")
     assert phase_bar(page, "foundations") > 0
     expect(page.locator("#step-linear-algebra-status")).to_contain_text("In progress")
 
+    page.locator("#phase-data summary").click()
     page.get_by_role("button", name="I already know this phase").nth(1).click()  # Working with data
     expect(page.locator("#phase-data-progress")).to_contain_text("100%")
     expect(page.locator("#overall-progress")).to_contain_text("skipped")
     skipped_percent = overall_percent(page)
     assert skipped_percent > 2
-
-    step = page.locator("#step-probability-statistics")
-    step.get_by_text("Your notes and links").click()
-    if not js:  # the forms live on their own page
-        step.get_by_role("link", name="Write a note or keep links for this step").click()
-        step = page
-    step.get_by_label("Your note").fill("Revise Bayes before the exam. <script>alert(1)</script>")
-    step.get_by_role("button", name="Save note").click()
-    expect(page.get_by_text("Note saved.")).to_be_visible()
-
     if js:
         assert page.evaluate("window.stillTheSamePage") is True, "a tick reloaded the page"
+
+    # Every other milestone is tickable on its step page, which links back.
+    expect(page.locator("#step-calculus-status")).to_contain_text("Not started")
+    open_step(page, "calculus")
+    tick(page, TICKS[2])
+    expect(page.locator("#step-calculus-status")).to_contain_text("1 of")
+    assert overall_percent(page) == skipped_percent + 1
+    page.get_by_role("link", name="All steps").click()
+    expect(page.locator("#step-calculus-status")).to_contain_text("In progress")
+
+    open_step(page, "probability-statistics")
+    page.get_by_role("textbox", name="Your note").fill(
+        "Revise Bayes before the exam. <script>alert(1)</script>"
+    )
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    if js:
         assert page.console_errors == []
 
     page.reload()
-    assert overall_percent(page) == skipped_percent
-    for title in TICKS:
-        expect(page.get_by_role("button", name=title)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#note-probability-statistics")).to_have_value(
         "Revise Bayes before the exam. <script>alert(1)</script>"
     )
-    expect(page.locator("#phase-data-progress")).to_contain_text("100%")
+    page.get_by_role("link", name="All steps").click()
+    assert overall_percent(page) == skipped_percent + 1
+    for title in TICKS[:2]:
+        expect(page.get_by_role("button", name=title)).to_have_attribute("aria-pressed", "true")
 
-    page.locator("#step-linear-algebra").get_by_role("button", name="Reset for revision").click()
+    # Resetting asks first, and can be undone.
+    open_step(page, "linear-algebra")
+    confirm(page, "Reset for revision…", "Reset the step")
+    expect(page).to_have_url(re.compile(r"/steps/linear-algebra/"))
     expect(page.locator("#step-linear-algebra-status")).to_contain_text("Not started")
+    expect(page.locator(".undo-offer")).to_contain_text("You reset the step")
+    page.locator(".undo-offer").get_by_role("button", name="Undo").click()
+    expect(page.locator("#step-linear-algebra-status")).to_contain_text("2 of")
+    page.get_by_role("link", name="All steps").click()
     page.get_by_text("Your history on this roadmap").click()
     history = page.locator("#history-list")
+    expect(history).to_contain_text("Undid the reset of “Linear algebra for machine learning”")
     expect(history).to_contain_text("Reset “Linear algebra for machine learning” for revision")
     expect(history).to_contain_text(f"Ticked “{TICKS[0]}”")
     screenshot(page, f"journey-{'js' if js else 'nojs'}")
@@ -107,7 +144,7 @@ def test_the_enrolled_roadmap_page_has_no_axe_violations(scheme, new_page, shipp
     page.get_by_role("button", name="Enrol in this roadmap").click()
     tick(page, TICKS[0])
     page.get_by_text("Your history on this roadmap").click()
-    page.locator("#step-linear-algebra").get_by_text("Your notes and links").click()
+    page.get_by_text("Manage your enrolment").click()
 
     assert_no_axe_violations(page)
 
@@ -117,7 +154,7 @@ def test_the_enrolled_roadmap_page_fits_the_screen(width, new_page, shipped_road
     page = new_page(width=width)
     sign_up_from_the_roadmap(page, f"w{width}")
     page.get_by_role("button", name="Enrol in this roadmap").click()
-    for title in TICKS:
+    for title in TICKS[:2]:
         tick(page, title)
 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -132,11 +169,8 @@ def test_a_bad_link_shows_its_error_in_place_and_saves_nothing(js, new_page, shi
     page = new_page(js=js)
     sign_up_from_the_roadmap(page, f"links{int(js)}")
     page.get_by_role("button", name="Enrol in this roadmap").click()
-    step = page.locator("#step-python")
-    step.get_by_text("Your notes and links").click()
-    if not js:
-        step.get_by_role("link", name="Write a note or keep links for this step").click()
-        step = page
+    open_step(page, "python")
+    step = page
     step.get_by_label("Link title").fill("Sneaky")
     step.get_by_label("Address").fill("javascript:alert(1)")
     step.get_by_role("button", name="Add link").click()
@@ -146,7 +180,7 @@ def test_a_bad_link_shows_its_error_in_place_and_saves_nothing(js, new_page, shi
     expect(page.locator("#link-url-python")).to_have_attribute("aria-invalid", "true")
     assert PersonalLink.objects.count() == 0
     if js:
-        assert page.url.endswith(ROADMAP), "the error should appear in place"
+        assert page.url.endswith(f"{ROADMAP}steps/python/"), "the error should appear in place"
         expect(page.locator("#request-error")).to_be_hidden()
 
 

@@ -1,6 +1,9 @@
 """The roadmap page in a real browser: structure, landmarks, accessibility, both widths."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations
 
@@ -15,18 +18,26 @@ def test_roadmap_page_has_headings_and_landmarks(js, new_page, shipped_roadmap):
         assert page.get_by_role(role).count() == 1, role
     assert page.get_by_role("navigation", name="Main").is_visible()
     phase_count = shipped_roadmap.phases.count()
-    assert page.locator("h2.phase__title").count() == phase_count
-    assert page.locator("li.step").count() == shipped_roadmap.steps.count()
-    assert page.locator("h2.phase__title").first.inner_text().startswith("PHASE 1")
+    assert page.locator("h2.outline__title").count() == phase_count
+    assert page.locator("li.outline__step").count() == shipped_roadmap.steps.count()
+    assert page.locator("h2.outline__title").first.inner_text().startswith("PHASE 1")
     assert page.console_errors == []
 
 
-def test_table_of_contents_jumps_to_a_phase(page, shipped_roadmap):
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_a_closed_phase_opens_and_its_step_leads_to_the_step_page(js, new_page, shipped_roadmap):
+    page = new_page(js=js)
     page.goto("/roadmaps/machine-learning-engineer/")
     last_phase = shipped_roadmap.phases.order_by("-position").first()
-    page.get_by_role("navigation", name="Phases").get_by_role("link", name=last_phase.title).click()
-    assert page.url.endswith(f"#phase-{last_phase.key}")
-    assert page.locator(f"#phase-{last_phase.key}-title").is_visible()
+    step = last_phase.steps.order_by("position").first()
+    link = page.locator(f"#step-{step.key}").get_by_role("link", name=step.title)
+    expect(link).to_be_hidden()
+
+    page.locator(f"#phase-{last_phase.key} summary").click()
+    link.click()
+
+    expect(page).to_have_url(re.compile(f"/steps/{step.key}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(step.title)
 
 
 def test_catalogue_leads_to_the_roadmap(page, shipped_roadmap):

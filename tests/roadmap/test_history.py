@@ -21,7 +21,7 @@ def reset_url(key):
 def test_a_reset_shows_in_the_history_after_the_tick_it_undid(client):
     enrolled_learner(client)
     client.post(tick_url(milestone("step-0-0-m0")), {"done": "1"})
-    client.post(reset_url("step-0-0"))
+    client.post(reset_url("step-0-0"), {"confirm": "1"})
 
     page = client.get("/roadmaps/test-roadmap/").content.decode()
     history = client.get(HISTORY, **HTMX).content.decode()

@@ -8,11 +8,13 @@ pytestmark = pytest.mark.django_db
 NOTES = "/roadmaps/test-roadmap/steps/step-0-0/notes/"
 LINKS = "/roadmaps/test-roadmap/steps/step-0-0/links/"
 
+STEP_PAGE = "/roadmaps/test-roadmap/steps/step-0-0/"
 
-def test_saving_a_note_without_javascript_returns_to_the_step(client):
+
+def test_saving_a_note_without_javascript_returns_to_the_step_page(client):
     enrolled_learner(client)
     response = client.post(NOTES, {"text": "Revise eigenvalues."})
-    assert response["Location"] == "/roadmaps/test-roadmap/#step-step-0-0"
+    assert response["Location"] == "/roadmaps/test-roadmap/steps/step-0-0/#step-step-0-0-notes"
     assert StepNote.objects.get().text == "Revise eigenvalues."
     client.post(NOTES, {"text": "Second thoughts."})
     assert StepNote.objects.get().text == "Second thoughts."
@@ -21,7 +23,7 @@ def test_saving_a_note_without_javascript_returns_to_the_step(client):
 def test_a_note_is_escaped(client):
     enrolled_learner(client)
     client.post(NOTES, {"text": "<script>alert('x')</script>"})
-    page = client.get("/roadmaps/test-roadmap/").content.decode()
+    page = client.get(STEP_PAGE).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
 
@@ -51,7 +53,7 @@ def test_adding_and_removing_a_link(client):
     response = client.post(LINKS, {"title": "3Blue1Brown", "url": "https://www.3blue1brown.com/"})
     assert response.status_code == 302
     link = PersonalLink.objects.get()
-    html = client.get("/roadmaps/test-roadmap/").content.decode()
+    html = client.get(STEP_PAGE).content.decode()
     assert '<a href="https://www.3blue1brown.com/" rel="noopener nofollow">3Blue1Brown</a>' in html
     client.post(f"{LINKS}{link.pk}/delete/", **HTMX)
     assert not PersonalLink.objects.exists()

@@ -34,6 +34,23 @@ def page(client, enrollment):
     return response.content.decode()
 
 
+def step_page(client, enrollment, key="step-0-0"):
+    response = client.get(reverse("roadmap:step-detail", args=[enrollment.roadmap.slug, key]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def every_page(client, enrollment):
+    """The roadmap page and both step pages of a one-phase, two-step roadmap."""
+    return "".join(
+        [
+            page(client, enrollment),
+            step_page(client, enrollment),
+            step_page(client, enrollment, "step-0-1"),
+        ]
+    )
+
+
 def dashboard(client, enrollment):
     response = client.get(reverse(DASHBOARD, args=[enrollment.roadmap.slug]))
     assert response.status_code == 200
@@ -44,7 +61,7 @@ def percent(html):
     return int(re.search(r'<span class="percent"[^>]*>(\d+)%</span>', html).group(1))
 
 
-@pytest.mark.parametrize("view", [page, dashboard])
+@pytest.mark.parametrize("view", [page, step_page, dashboard])
 def test_a_second_view_is_served_from_the_cache_in_a_few_queries(
     view, client, django_assert_max_num_queries, django_assert_num_queries
 ):
@@ -113,23 +130,25 @@ def pause(client, enrollment):
 
 
 LEARNER_CHANGES = {
-    tick: lambda html: percent(html) == 25,
-    skip: lambda html: percent(html) == 50,
-    note: lambda html: "Remember the chain rule" in html,
-    add_link: lambda html: "Chain rule notes" in html,
-    pause: lambda html: ">Resume<" in html,
+    tick: (page, lambda html: percent(html) == 25),
+    skip: (page, lambda html: percent(html) == 50),
+    note: (step_page, lambda html: "Remember the chain rule" in html),
+    add_link: (step_page, lambda html: "Chain rule notes" in html),
+    pause: (page, lambda html: ">Resume<" in html),
 }
 
 
 @pytest.mark.parametrize("change", LEARNER_CHANGES, ids=lambda change: change.__name__)
-def test_every_change_by_the_learner_shows_on_the_next_view(change, client):
+@pytest.mark.parametrize("where", [page, step_page], ids=["roadmap page", "step page"])
+def test_every_change_by_the_learner_shows_on_the_next_view(change, where, client):
     enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
-    before = page(client, enrollment)
-    assert not LEARNER_CHANGES[change](before)
+    shown_on, shows = LEARNER_CHANGES[change]
+    view = where if where is shown_on or change in (tick, skip) else shown_on
+    assert not shows(view(client, enrollment))
 
     change(client, enrollment)
 
-    assert LEARNER_CHANGES[change](page(client, enrollment))
+    assert shows(view(client, enrollment))
 
 
 def test_unticking_resetting_and_removing_a_link_show_on_the_next_view(client):
@@ -144,14 +163,16 @@ def test_unticking_resetting_and_removing_a_link_show_on_the_next_view(client):
     assert percent(dashboard(client, enrollment)) == 0
 
     skip(client, enrollment)
-    client.post(reverse("roadmap:step-reset", args=[enrollment.roadmap.slug, "step-0-0"]))
+    client.post(
+        reverse("roadmap:step-reset", args=[enrollment.roadmap.slug, "step-0-0"]), {"confirm": "1"}
+    )
     assert percent(page(client, enrollment)) == 0
     assert not StepSkip.objects.exists()
 
     link = PersonalLink.objects.get()
     url = reverse("roadmap:link-delete", args=[enrollment.roadmap.slug, "step-0-0", link.pk])
     client.post(url)
-    assert "Chain rule notes" not in page(client, enrollment)
+    assert "Chain rule notes" not in step_page(client, enrollment)
 
 
 def test_a_tick_shows_at_once_on_the_cached_dashboard(client):
@@ -228,20 +249,22 @@ CONTENT_CHANGES = [
 @pytest.mark.parametrize("change", CONTENT_CHANGES, ids=lambda change: change.__name__)
 def test_every_content_change_shows_on_the_next_view(change, client):
     enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
-    page(client, enrollment)
+    assert "renamed" not in every_page(client, enrollment)  # every page is now cached
 
     expected = change(enrollment.roadmap)
 
-    assert expected in page(client, enrollment)
+    assert expected in every_page(client, enrollment)
 
 
 def test_a_content_change_reaches_visitors_too(client):
     roadmap = load_roadmap(roadmap_data(phases=1, steps=1, milestones=1))
-    assert "Freshly renamed milestone" not in client.get(roadmap.get_absolute_url()).text
+    url = reverse("roadmap:step-detail", args=[roadmap.slug, "step-0-0"])
+    assert "Freshly renamed milestone" not in client.get(url).text
+    assert "Step 0.0" in client.get(roadmap.get_absolute_url()).text
 
     rename_milestone(roadmap)
 
-    assert "Freshly renamed milestone" in client.get(roadmap.get_absolute_url()).text
+    assert "Freshly renamed milestone" in client.get(url).text
 
 
 def test_archiving_in_the_admin_hides_the_step_at_once(admin_client):
@@ -281,7 +304,9 @@ def test_leaving_and_coming_back_shows_the_enrolment_again(client):
     tick(client, enrollment)
     assert percent(page(client, enrollment)) == 25
 
-    client.post(reverse("roadmap:leave", args=[enrollment.roadmap.slug]), {"erase": "0"})
+    client.post(
+        reverse("roadmap:leave", args=[enrollment.roadmap.slug]), {"erase": "0", "confirm": "1"}
+    )
     assert "Enrol in this roadmap" in page(client, enrollment)
     client.post(reverse("roadmap:enrol", args=[enrollment.roadmap.slug]))
 
@@ -366,15 +391,18 @@ def test_after_a_tick_only_the_ticked_step_is_rendered_again(client, monkeypatch
 
 def test_finishing_a_step_updates_the_steps_that_needed_it(client):
     enrollment = enrolled_learner(client, phases=1, steps=2, milestones=2)
-    step = re.compile(r'<li class="step[^"]*" id="step-step-0-1">.*?</li>\s*</ul>', re.S)
-    assert "Needs:" in step.search(page(client, enrollment)).group(0)
+    step = re.compile(r'<li class="outline__step[^"]*" id="step-step-0-1">.*?</li>', re.S)
+    assert "Needs" in step.search(page(client, enrollment)).group(0)
+    needs = re.compile(r'id="needs-title".*?</ul>', re.S)
+    assert "Not started" in needs.search(step_page(client, enrollment, "step-0-1")).group(0)
 
     for key in ("step-0-0-m0", "step-0-0-m1"):
         client.post(tick_url(milestone(key)), {"done": "1"})
 
     later = step.search(page(client, enrollment)).group(0)
-    assert "Needs:" not in later
-    assert 'class="step step--not-started step--next"' in page(client, enrollment)
+    assert "Needs" not in later
+    assert 'class="outline__step step--not-started step--next"' in page(client, enrollment)
+    assert "Done" in needs.search(step_page(client, enrollment, "step-0-1")).group(0)
 
 
 def test_learners_share_one_cached_copy_of_the_roadmap_content(

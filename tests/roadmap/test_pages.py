@@ -38,7 +38,7 @@ def test_empty_catalogue_says_so(client):
     assert "No roadmaps are published yet" in client.get("/roadmaps/").content.decode()
 
 
-def test_roadmap_page_shows_numbered_phases_steps_milestones_and_resources(client):
+def test_roadmap_page_outlines_numbered_phases_and_steps_linking_to_step_pages(client):
     load_roadmap(roadmap_data(phases=2, steps=2, milestones=2))
 
     response = client.get("/roadmaps/test-roadmap/")
@@ -47,17 +47,27 @@ def test_roadmap_page_shows_numbered_phases_steps_milestones_and_resources(clien
     page = response.content.decode()
     assert '<h1 id="roadmap-title">Roadmap test-roadmap</h1>' in page
     assert "Phase 2</span> Phase 1" in page
-    assert '<span class="step__number">2.2</span> Step 1.1' in page
+    assert '<span class="step__number">2.2</span>' in page
+    assert 'href="/roadmaps/test-roadmap/steps/step-1-1/">Step 1.1</a>' in page
+
+
+def test_step_page_shows_milestones_resources_and_prerequisites(client):
+    load_roadmap(roadmap_data(phases=2, steps=2, milestones=2))
+
+    page = client.get("/roadmaps/test-roadmap/steps/step-1-1/").content.decode()
+
+    assert '<h1 id="step-title">Step 1.1</h1>' in page
+    assert "Step 2.2" in page
     assert "Milestone 1 of step-1-1" in page
     assert '<a href="https://example.com/docs" rel="noopener">Docs</a>' in page
-    assert '<a href="#step-step-1-0">2.1 Step 1.0</a>' in page  # "needs" link
+    assert '<a href="/roadmaps/test-roadmap/steps/step-1-0/">2.1 Step 1.0</a>' in page
 
 
 def test_roadmap_page_escapes_content(client):
     data = roadmap_data()
     data["phases"][0]["steps"][0]["summary"] = "<script>alert(1)</script>"
     load_roadmap(data)
-    page = client.get("/roadmaps/test-roadmap/").content.decode()
+    page = client.get("/roadmaps/test-roadmap/steps/step-0-0/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 

@@ -32,7 +32,7 @@ def test_skipping_a_step_counts_it_and_is_undoable(client):
 def test_htmx_skip_swaps_the_step_and_updates_the_figures(client):
     enrolled_learner(client)
     html = skip_step(client, "step-0-1", **HTMX).content.decode()
-    assert html.lstrip().startswith('<li class="step step--skipped')
+    assert html.lstrip().startswith('<article id="step-step-0-1" class="step-page step--skipped')
     assert "Skipped — you already know this" in html
     assert "Undo skip" in html
     assert '<span class="percent">25%</span>' in html
@@ -43,7 +43,7 @@ def test_skipping_a_phase_skips_every_step_in_one_action(client):
     enrollment = enrolled_learner(client)
     response = client.post("/roadmaps/test-roadmap/phases/phase-1/skip/", {"skipped": "1"}, **HTMX)
     html = response.content.decode()
-    assert html.lstrip().startswith('<li class="phase" id="phase-phase-1">')
+    assert html.lstrip().startswith('<li class="outline__phase" id="phase-phase-1">')
     assert "Undo skipping this phase" in html
     overall = progress.summary(enrollment).overall
     assert (overall.skipped, overall.percent) == (4, 50)
@@ -68,9 +68,9 @@ def test_a_fully_skipped_roadmap_reaches_100(client):
     assert "You have completed every milestone" in page
 
 
-def test_prerequisites_not_yet_done_show_as_needs_links(client):
+def test_prerequisites_not_yet_done_show_as_needs_in_the_outline(client):
     enrolled_learner(client)
-    needs = '<a href="#step-step-0-0">1.1 Step 0.0</a>'
+    needs = '<span class="meta outline__needs">Needs 1.1</span>'
     assert needs in client.get("/roadmaps/test-roadmap/").content.decode()
     skip_step(client, "step-0-0")
     assert needs not in client.get("/roadmaps/test-roadmap/").content.decode()
@@ -82,7 +82,7 @@ def test_resetting_a_step_keeps_history_and_first_done_dates(client):
         client.post(tick_url(milestone(key)), {"done": "1"})
     first_done = set(MilestoneProgress.objects.values_list("first_done_at", flat=True))
 
-    client.post("/roadmaps/test-roadmap/steps/step-0-0/reset/")
+    client.post("/roadmaps/test-roadmap/steps/step-0-0/reset/", {"confirm": "1"})
 
     assert progress.summary(enrollment).overall.done == 0
     assert set(MilestoneProgress.objects.values_list("first_done_at", flat=True)) == first_done
@@ -98,11 +98,11 @@ def test_resetting_a_phase_and_the_roadmap(client):
     client.post(tick_url(milestone("step-0-0-m0")), {"done": "1"})
     skip_step(client, "step-1-1")
 
-    client.post("/roadmaps/test-roadmap/phases/phase-1/reset/")
+    client.post("/roadmaps/test-roadmap/phases/phase-1/reset/", {"confirm": "1"})
     assert progress.summary(enrollment).overall.skipped == 0
     assert progress.summary(enrollment).overall.done == 1
 
-    client.post("/roadmaps/test-roadmap/reset/")
+    client.post("/roadmaps/test-roadmap/reset/", {"confirm": "1"})
     assert progress.summary(enrollment).overall.done == 0
     assert Activity.objects.filter(kind="reset").count() == 2
 
