@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.middleware import learner_zone
 from roadmap import pace as pacing
 from roadmap.history import recent_activity
-from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Phase, Resource, Step
+from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Phase, Step
 from roadmap.plan import PLAN_STEP_FIELDS, Plan, PlannedStep, plan_for
 from roadmap.progress import (
     STEP_FIELDS,

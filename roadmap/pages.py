@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -281,12 +281,8 @@ def _attach_progress(page, all_steps):
 
 
 def step_url(slug, key):
-    """Where a step of a roadmap is shown: its own page where there is one, else its place
-    on the roadmap page."""
-    try:
-        return reverse("roadmap:step-detail", args=[slug, key])
-    except NoReverseMatch:
-        return f"#step-{key}"
+    """Where a step of a roadmap is shown: its own page."""
+    return reverse("roadmap:step-detail", args=[slug, key])
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ def skip_step(request, slug, key):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_step(request, slug, key):
     enrollment = enrollment_or_404(request.user, slug)
     step = _live_step_or_404(enrollment, key)
@@ -230,7 +230,7 @@ def skip_phase(request, slug, key):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_phase(request, slug, key):
     enrollment = enrollment_or_404(request.user, slug)
     phase = get_object_or_404(Phase.objects.live(), roadmap=enrollment.roadmap, key=key)
@@ -254,7 +254,7 @@ def reset_phase(request, slug, key):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_roadmap(request, slug):
     enrollment = enrollment_or_404(request.user, slug)
     if not _confirmed(request):
