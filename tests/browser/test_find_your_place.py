@@ -131,25 +131,6 @@ def test_roadmap_step_and_dashboard_pages_pass_axe_and_are_photographed(
     assert page.console_errors == []
 
 
-def test_a_visitor_sees_the_step_page_and_the_confirm_page_is_accessible(
-    new_page, shipped_roadmap, screenshot
-):
-    page = new_page(**PHONE)
-    page.goto(STEP)
-    expect(page.locator(".tick")).to_have_count(0)
-    expect(page.get_by_role("button", name="Sign up to enrol")).to_be_visible()
-    assert_no_axe_violations(page)
-    screenshot(page, "issue13-step-visitor-390")
-
-    learner_with_progress("confirmer")
-    page = new_page(js=False, **PHONE)
-    log_in(page, "confirmer")
-    page.goto(f"{ROADMAP}reset/")
-    expect(page.get_by_role("button", name="Reset the whole roadmap")).to_be_visible()
-    assert_no_axe_violations(page)
-    screenshot(page, "issue13-confirm-390")
-
-
 def test_on_a_phone_the_first_screens_hold_what_matters(new_page, shipped_roadmap):
     learner_with_progress("phone")
     visitor = new_page(**PHONE)
