@@ -41,7 +41,7 @@ def the_map(page):
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
-def test_the_map_shows_the_learners_states_and_a_node_leads_to_its_step(js, new_page, learner):
+def test_a_map_node_leads_to_its_step_and_shows_its_new_state_on_return(js, new_page, learner):
     page = new_page(js=js)
     log_in(page)
     steps = the_map(page).get_by_role("link")
@@ -59,9 +59,22 @@ def test_the_map_shows_the_learners_states_and_a_node_leads_to_its_step(js, new_
     expect(the_map(page).get_by_role("link", name="waiting on prerequisites")).not_to_have_count(0)
     expect(page.locator(".map-legend")).to_contain_text("Waiting on prerequisites")
 
-    href = node.get_attribute("href")  # pages.step_url: the step's page, or its anchor
+    href = node.get_attribute("href")  # pages.step_url: the step's own page
     node.click()
     expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+
+    # Finish the step on its page, then back on the roadmap its node says so.
+    unticked = page.locator('button.tick[aria-pressed="false"]')
+    left = unticked.count()
+    assert left > 0
+    while left:
+        unticked.first.click()
+        left -= 1
+        expect(unticked).to_have_count(left)
+    page.goto(ROADMAP)
+    expect(
+        the_map(page).get_by_role("link", name="Step 1.3: Probability and statistics — done")
+    ).to_be_visible()
     assert page.console_errors == []
 
 
