@@ -151,13 +151,7 @@ def step_page(slug, key, user=None):
 
 def current_enrollment(user, roadmap):
     """The user's enrolment in the roadmap, unless they left it (None for anonymous users)."""
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        Enrollment.objects.filter(user=user, roadmap=roadmap)
-        .exclude(status=Enrollment.Status.LEFT)
-        .first()
-    )
+    return current_enrollments(user).filter(roadmap=roadmap).first()
 
 
 def roadmap_content(roadmap):
