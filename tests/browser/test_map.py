@@ -1,11 +1,12 @@
 """The roadmap map in a real browser: states, links, keyboard focus, accessibility, widths."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
-from roadmap import learning
+from roadmap import learning, pages
 from roadmap.models import Milestone, Step
 from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations
 from tests.factories import enrol, make_user
@@ -149,8 +150,18 @@ def test_labels_are_drawn_at_12_px_or_more_at_1280_px(page, learner):
     assert min(sizes) * scale >= 12
 
 
-def test_with_javascript_the_map_follows_a_tick_made_on_the_page(page, learner):
+def test_with_javascript_the_map_follows_a_tick_made_on_the_page(page, learner, monkeypatch):
     log_in(page)
+    # A slow map refresh: each tick's refresh is still in flight when the next tick asks for
+    # another, which must replace it (a refresh queued on the region being swapped out would
+    # be dropped, leaving the map one tick behind).
+    draw = pages.roadmap_map
+
+    def slow_map(page_data):
+        time.sleep(0.4)
+        return draw(page_data)
+
+    monkeypatch.setattr(pages, "roadmap_map", slow_map)
     page.evaluate("window.stillTheSamePage = true")
     remaining = Milestone.objects.filter(step__key="probability-statistics").order_by("position")
     for milestone in remaining[1:]:
