@@ -221,14 +221,7 @@ def _log_steps(enrollment, kind, step_ids, phase, now):
 def live_milestone(enrollment, milestone_id):
     """The live milestone of the enrolment's roadmap with this id, or None."""
     return (
-        Milestone.objects.live()
-        .filter(
-            pk=milestone_id,
-            roadmap_id=enrollment.roadmap_id,
-            step__archived_at__isnull=True,
-            step__phase__archived_at__isnull=True,
-        )
-        .first()
+        Milestone.objects.shown().filter(pk=milestone_id, roadmap_id=enrollment.roadmap_id).first()
     )
 
 

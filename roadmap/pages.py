@@ -60,14 +60,13 @@ def _per_roadmap(queryset, aggregate):
 
 def published_roadmaps():
     """The catalogue: published roadmaps with their sizes, in one query."""
-    live_steps = Step.objects.live().filter(phase__archived_at__isnull=True)
-    return Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED).annotate(
+    return Roadmap.objects.published().annotate(
         phase_count=_per_roadmap(Phase.objects.live(), Count("pk")),
-        step_count=_per_roadmap(live_steps, Count("pk")),
+        step_count=_per_roadmap(Step.objects.shown(), Count("pk")),
         milestone_count=_per_roadmap(
             Milestone.objects.live().filter(step__archived_at__isnull=True), Count("pk")
         ),
-        hours_total=_per_roadmap(live_steps, Sum("hours")),
+        hours_total=_per_roadmap(Step.objects.shown(), Sum("hours")),
     )
 
 
@@ -181,11 +180,7 @@ def roadmap_page(slug, user=None, with_history=True, preview=False):
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
     """
-    roadmaps = (
-        Roadmap.objects.all()
-        if preview
-        else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
-    )
+    roadmaps = Roadmap.objects.all() if preview else Roadmap.objects.published()
     roadmap = get_object_or_404(roadmaps, slug=slug)
     enrollment = None if preview else current_enrollment(user, roadmap)
     phases = roadmap_content(roadmap)
@@ -360,7 +355,7 @@ def current_enrollments(user):
     """The user's enrolments they have not left (none for anonymous users)."""
     if user is None or not user.is_authenticated:
         return Enrollment.objects.none()
-    return Enrollment.objects.filter(user=user).exclude(status=Enrollment.Status.LEFT)
+    return Enrollment.objects.current().filter(user=user)
 
 
 def enrolled_percents(user):
@@ -388,7 +383,7 @@ def continue_card(user):
     """The "Continue" card of the home page and the dashboard, or None; five queries."""
     enrollment = (
         current_enrollments(user)
-        .filter(status=Enrollment.Status.ACTIVE)
+        .active()
         .select_related("roadmap")
         .annotate(last=Max("activities__created_at"))
         .order_by(F("last").desc(nulls_last=True), "-created_at")

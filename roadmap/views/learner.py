@@ -34,10 +34,9 @@ def _partial(request, template, context):
 def enrollment_or_404(user, slug):
     """The user's enrolment in this published roadmap; anyone else's is a 404."""
     return get_object_or_404(
-        Enrollment.objects.select_related("roadmap").exclude(status=Enrollment.Status.LEFT),
+        Enrollment.objects.current().select_related("roadmap"),
         user=user,
-        roadmap__slug=slug,
-        roadmap__status=Roadmap.Status.PUBLISHED,
+        roadmap__in=Roadmap.objects.published().filter(slug=slug),
     )
 
 
@@ -55,7 +54,7 @@ def _back(request, slug, anchor=""):
 
 @require_POST
 def enrol(request, slug):
-    roadmap = get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED)
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
     if not request.user.is_authenticated:
         back = safe_next(request) or roadmap.get_absolute_url() + "#enrol"
         return redirect_to_login(back, login_url=reverse("accounts:signup"))
@@ -162,12 +161,7 @@ def tick(request, slug, milestone_id):
 
 
 def _live_step_or_404(enrollment, key):
-    return get_object_or_404(
-        Step.objects.live(),
-        roadmap=enrollment.roadmap,
-        key=key,
-        phase__archived_at__isnull=True,
-    )
+    return get_object_or_404(Step.objects.shown(), roadmap=enrollment.roadmap, key=key)
 
 
 @login_required

@@ -17,9 +17,7 @@ NOTES_PAGE = "roadmap/step_notes.html"
 
 
 def _step_or_404(enrollment, key):
-    return get_object_or_404(
-        Step.objects.live(), roadmap=enrollment.roadmap, key=key, phase__archived_at__isnull=True
-    )
+    return get_object_or_404(Step.objects.shown(), roadmap=enrollment.roadmap, key=key)
 
 
 def _respond(request, enrollment, step, note_form=None, link_form=None, status=200, notice=""):
