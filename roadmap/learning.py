@@ -218,13 +218,6 @@ def _log_steps(enrollment, kind, step_ids, phase, now):
     )
 
 
-def live_milestone(enrollment, milestone_id):
-    """The live milestone of the enrolment's roadmap with this id, or None."""
-    return (
-        Milestone.objects.shown().filter(pk=milestone_id, roadmap_id=enrollment.roadmap_id).first()
-    )
-
-
 class TooManyLinks(Exception):
     pass
 
