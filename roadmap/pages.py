@@ -61,9 +61,7 @@ def published_roadmaps():
     return Roadmap.objects.published().annotate(
         phase_count=_per_roadmap(Phase.objects.live(), Count("pk")),
         step_count=_per_roadmap(Step.objects.shown(), Count("pk")),
-        milestone_count=_per_roadmap(
-            Milestone.objects.live().filter(step__archived_at__isnull=True), Count("pk")
-        ),
+        milestone_count=_per_roadmap(Milestone.objects.shown(), Count("pk")),
         hours_total=_per_roadmap(Step.objects.shown(), Sum("hours")),
     )
 
