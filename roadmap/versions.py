@@ -85,7 +85,9 @@ _PAGE_VERSIONS_SQL = """
 def page_versions(slug, user):
     """The versions a page of this published roadmap depends on for this user, or None if
     there is no such roadmap. Written in SQL: it runs on every view of a cached page, where
-    building the query with the ORM took longer than running it."""
+    building the query with the ORM took longer than running it. It applies the rules of
+    roadmap/access.py (`roadmap_for_visitor`, `enrollment_for_user`): published roadmaps, and
+    enrolments not left, through the models' status constants."""
     sql = _PAGE_VERSIONS_SQL.format(
         roadmap=connection.ops.quote_name(Roadmap._meta.db_table),
         enrollment=connection.ops.quote_name(Enrollment._meta.db_table),
