@@ -46,7 +46,7 @@ def enrol(user, roadmap, target_date=None, weekly_hours=None):
             )
     except IntegrityError:  # the other tab won the race
         enrollment, created = Enrollment.objects.get(user=user, roadmap=roadmap), False
-    if not created and enrollment.status == Enrollment.Status.LEFT:
+    if not created and enrollment.has_left:
         # Coming back after leaving with history kept picks up where they left off.
         learner_changed(enrollment.pk, status=Enrollment.Status.ACTIVE, **defaults)
         enrollment.refresh_from_db()

@@ -292,6 +292,10 @@ class Enrollment(models.Model):
     def __str__(self):
         return f"{self.user} · {self.roadmap}"
 
+    @property
+    def has_left(self):
+        return self.status == self.Status.LEFT
+
 
 class MilestoneProgress(models.Model):
     """A learner's state on one milestone; the row outlives unticking so history survives."""

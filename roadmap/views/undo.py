@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from roadmap import access, learning
 from roadmap import undo as offers
-from roadmap.models import Enrollment
 from roadmap.views.next_url import safe_next
 
 
@@ -27,7 +26,7 @@ def undo(request, slug):
         learning.undo_leave(enrollment, record)
         messages.success(request, _("You are enrolled again, with all your progress."))
         return redirect("roadmap:roadmap-detail", slug=slug)
-    if enrollment.status == Enrollment.Status.LEFT:
+    if enrollment.has_left:
         return HttpResponseBadRequest(_("Enrol in this roadmap again before undoing a reset."))
     learning.undo_reset(enrollment, record)
     messages.success(request, _("Undone: your progress is as it was before the reset."))
