@@ -358,7 +358,7 @@ def measure_learner(number, runs):
         user=user, roadmap__slug=SLUG
     )
     builders = {
-        "roadmap page": lambda: pages.roadmap_page(SLUG, user),
+        "roadmap page": lambda: pages.roadmap_page(enrollment.roadmap, user),
         "roadmap dashboard": lambda: dashboards.roadmap_dashboard(enrollment),
         "overview dashboard": lambda: dashboards.overview(user),
         "recent activity": lambda: history.recent_activity(enrollment),

@@ -61,7 +61,7 @@ def enrollment_for_token(token):
         return None
     feed = (
         CalendarFeed.objects.select_related("enrollment__user", "enrollment__roadmap")
-        .exclude(enrollment__status=Enrollment.Status.LEFT)
+        .filter(enrollment__in=Enrollment.objects.current())
         .filter(token_hash=fingerprint(token))
         .first()
     )

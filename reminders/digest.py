@@ -50,7 +50,8 @@ class Nudge:
 
 def _active_enrollments(user):
     return list(
-        Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
+        .filter(user=user)
         .select_related("roadmap")
         .order_by("created_at", "id")
     )

@@ -51,7 +51,7 @@ class DueReminder:
 def last_active_days(user_ids, now):
     """{user id: the last local day with a tick in an active enrolment, or of enrolling
     when that is later}, for users with an active enrolment; two queries."""
-    active = Enrollment.objects.filter(user_id__in=user_ids, status=Enrollment.Status.ACTIVE)
+    active = Enrollment.objects.active().filter(user_id__in=user_ids)
     enrolled = dict(
         active.values("user_id").annotate(last=Max("created_at")).values_list("user_id", "last")
     )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reminders import calendar, emails
 from reminders.forms import ReminderSettingsForm
 from reminders.models import SentReminder
-from roadmap.views.learner import enrollment_or_404
+from roadmap import access
 
 # The new feed URL is shown once, on the page the POST redirects to; only its hash is kept.
 NEW_FEED_SESSION_KEY = "reminders-new-calendar-feed"
@@ -51,7 +51,7 @@ def unsubscribe(request, token):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_settings(request, slug):
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "new":

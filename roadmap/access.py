@@ -1,4 +1,14 @@
-"""Who may see what: one function per kind of thing, so each rule lives in one place."""
+"""Who may see what: one function per kind of thing, so each rule lives in one place.
+
+Each `*_for_*` function returns the thing when the user may see or change it, and raises
+Http404 otherwise: someone else's enrolment, a draft roadmap or an archived step looks the
+same as one that does not exist. Views call these before anything else.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from roadmap.models import Enrollment, Milestone, PersonalLink, Phase, Roadmap, Step
 
 
 def is_curator(user):
@@ -9,3 +19,63 @@ def is_curator(user):
     preview and insight pages use this same rule, so none of the three shows more than another.
     """
     return user.is_active and user.is_staff and user.has_perm("roadmap.view_roadmap")
+
+
+def roadmap_for_visitor(user, slug):
+    """A roadmap anyone may see and enrol in: a published one."""
+    return get_object_or_404(Roadmap.objects.published(), slug=slug)
+
+
+def roadmap_for_curator(user, slug):
+    """Any roadmap, drafts included, for a curator (preview, insight); a 404 for anyone else."""
+    if not is_curator(user):
+        raise Http404
+    return get_object_or_404(Roadmap, slug=slug)
+
+
+def enrollment_for_user(user, slug):
+    """The user's enrolment in this published roadmap, unless they left it; else a 404."""
+    return get_object_or_404(
+        Enrollment.objects.current().select_related("roadmap"),
+        user=user,
+        roadmap__in=Roadmap.objects.published().filter(slug=slug),
+    )
+
+
+def enrollment_for_undo(user, slug, enrollment_id):
+    """The user's enrolment an undo offer names, even one they left (undo brings it back)."""
+    return get_object_or_404(
+        Enrollment.objects.select_related("roadmap"),
+        pk=enrollment_id,
+        user=user,
+        roadmap__slug=slug,
+    )
+
+
+def phase_for_learner(enrollment, key):
+    """A live phase of the enrolment's roadmap."""
+    return get_object_or_404(Phase.objects.live(), roadmap=enrollment.roadmap, key=key)
+
+
+def step_for_learner(enrollment, key):
+    """A step of the enrolment's roadmap that learners see (live, in a live phase)."""
+    return get_object_or_404(Step.objects.shown(), roadmap=enrollment.roadmap, key=key)
+
+
+def milestone_for_learner(enrollment, milestone_id):
+    """A milestone of the enrolment's roadmap that learners may tick."""
+    return get_object_or_404(
+        Milestone.objects.shown(), pk=milestone_id, roadmap_id=enrollment.roadmap_id
+    )
+
+
+def link_for_learner(enrollment, step, link_id):
+    """One of the learner's own links on this step."""
+    return get_object_or_404(PersonalLink, pk=link_id, enrollment=enrollment, step=step)
+
+
+def found(thing):
+    """What a page's `locate_*` found on it (roadmap/pages.py), or a 404 when it found nothing."""
+    if thing is None:
+        raise Http404
+    return thing

@@ -5,14 +5,14 @@ Publish action or through `loadroadmap`; both validate with the YAML loader's on
 """
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from roadmap.content.diff import diff_roadmaps
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
 from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
 from roadmap.permissions import CURATOR_PERMISSIONS, CURATORS
-from roadmap.versions import content_changed
+from roadmap.versions import content_changed, enrollments_changed
 
 
 def curators_group():
@@ -80,17 +80,13 @@ def publish(roadmap, user=None):
     data = roadmap_to_data(roadmap)
     data["status"] = Roadmap.Status.PUBLISHED
     validate(data, source=roadmap.slug)
-    Roadmap.objects.filter(pk=roadmap.pk).update(
-        status=Roadmap.Status.PUBLISHED, content_version=F("content_version") + 1
-    )
+    content_changed(roadmap.pk, status=Roadmap.Status.PUBLISHED)
     roadmap.status = Roadmap.Status.PUBLISHED
     return record_revision(roadmap, user, Revision.Source.ADMIN)
 
 
 def unpublish(roadmap):
-    Roadmap.objects.filter(pk=roadmap.pk).update(
-        status=Roadmap.Status.DRAFT, content_version=F("content_version") + 1
-    )
+    content_changed(roadmap.pk, status=Roadmap.Status.DRAFT)
     roadmap.status = Roadmap.Status.DRAFT
 
 
@@ -124,6 +120,5 @@ def changes_since_seen(enrollment):
 
 def mark_seen(enrollment, number):
     """Dismiss the change notice up to revision `number` (never backwards)."""
-    Enrollment.objects.filter(pk=enrollment.pk, seen_revision__lt=number).update(
-        seen_revision=number, version=F("version") + 1
-    )
+    behind = Enrollment.objects.filter(pk=enrollment.pk, seen_revision__lt=number)
+    enrollments_changed(behind, seen_revision=number)

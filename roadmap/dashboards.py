@@ -156,8 +156,8 @@ def overview(user, now=None):
     zone = learner_zone(user)
     today = local_today(zone, now)
     enrollments = list(
-        Enrollment.objects.filter(user=user)
-        .exclude(status=Enrollment.Status.LEFT)
+        Enrollment.objects.current()
+        .filter(user=user)
         .select_related("roadmap")
         .order_by("-created_at")
     )

@@ -5,7 +5,8 @@ A key names the roadmap's content version and the enrolment's version
 change anywhere makes new keys and a stale page is never served, on any app server and
 whatever the cache backend; old entries simply expire. Records are named by id and creation
 time too, so a database that is reset under a long-lived cache cannot meet pages rendered for
-someone else.
+someone else. The keys are built in roadmap/versions.py (`page_key`, `step_key`); this module
+only stores and serves what they name.
 
 The key also holds what else the page shows: the language, the time zone, and whether the
 user is a curator (the admin link in the header, roadmap/access.py), and the session's undo
@@ -13,25 +14,17 @@ offer. A page with messages to show is not cached. CSRF tokens belong to a sessi
 page: pages are rendered with a placeholder that each response replaces with its own token.
 """
 
-import hashlib
-
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from roadmap import access, undo, versions
 
 CSRF_PLACEHOLDER = "csrf-placeholder-0d9f4c2a"
 TIMEOUT = 24 * 60 * 60
-
-
-def _digest(kind, parts):
-    parts = [*parts, translation.get_language(), timezone.get_current_timezone_name()]
-    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def render_page(request, template, context, key=None, status=200):
@@ -43,7 +36,7 @@ def render_page(request, template, context, key=None, status=200):
     # An undo offer (roadmap/undo.py) shows on every page of the session until taken.
     offer = undo.latest_offer(request)
     parts = [*key, access.is_curator(request.user), offer and offer["token"]] if cacheable else None
-    key = _digest("page", parts) if cacheable else None
+    key = versions.page_key(parts) if cacheable else None
     content = cache.get(key) if cacheable else None
     if content is None:  # kept as bytes: no encoding of a large page on every view
         placeholder = {"csrf_token": CSRF_PLACEHOLDER}
@@ -57,16 +50,14 @@ def render_page(request, template, context, key=None, status=200):
 def prerender_steps(request, page, partial):
     """Give each step of a roadmap page its rendered HTML (`step.html`), cached per step.
 
-    A step's key holds everything its partial shows: the roadmap's content version and, for
-    an enrolled learner, the step's state, which of its milestones are done, whether it is
-    the next step, its pending prerequisites, the note and the links. After a tick only that
-    step is rendered again, not the whole roadmap. Only for pages rendered by render_page
-    (the HTML holds the CSRF placeholder).
+    A step's key (roadmap/versions.py: step_key) holds everything its partial shows, so after
+    a tick only that step is rendered again, not the whole roadmap. Only for pages rendered by
+    render_page (the HTML holds the CSRF placeholder).
     """
     keys = {}
     for phase in page.phases:
         for step in phase.steps.all():
-            keys[_digest("step", _step_parts(page, step))] = step
+            keys[versions.step_key(page, step)] = step
     found = cache.get_many(list(keys))
     fresh = {}
     for key, step in keys.items():
@@ -75,20 +66,3 @@ def prerender_steps(request, page, partial):
             fresh[key] = render_to_string(partial, context, request)
         step.html = mark_safe(found.get(key) or fresh[key])
     cache.set_many(fresh, TIMEOUT)
-
-
-def _step_parts(page, step):
-    parts = [*versions.content_key(page.roadmap), step.pk]
-    if page.enrollment is None:
-        return [*parts, "not enrolled"]
-    return [
-        *parts,
-        page.enrollment.pk,
-        page.enrollment.created_at,
-        step.state,
-        [milestone.is_done for milestone in step.milestones.all()],
-        page.next_step is not None and page.next_step.pk == step.pk,
-        [number for number, __ in step.pending_prerequisites],
-        step.note,
-        [(link.pk, link.title, link.url) for link in step.links],
-    ]

@@ -53,12 +53,12 @@ def roadmap_insight(roadmap):
         .annotate(count=Count("id"))
         .values_list("status", "count")
     )
-    learners = sum(count for status, count in by_status.items() if status != "left")
+    learners = sum(count for status, count in by_status.items() if status != Enrollment.Status.LEFT)
     steps = list(live_steps([roadmap.pk]).select_related("phase"))
+    current = Enrollment.objects.current().filter(roadmap=roadmap)
     done = (
         MilestoneProgress.objects.filter(
-            enrollment__roadmap=roadmap,
-            enrollment__status__in=["active", "paused", "finished"],
+            enrollment__in=current,
             done_at__isnull=False,
             milestone__archived_at__isnull=True,
         )
@@ -67,9 +67,7 @@ def roadmap_insight(roadmap):
         .values_list("enrollment_id", "milestone__step_id", "count", "last")
     )
     skips = set(
-        StepSkip.objects.filter(
-            enrollment__roadmap=roadmap, enrollment__status__in=["active", "paused", "finished"]
-        ).values_list("enrollment_id", "step_id")
+        StepSkip.objects.filter(enrollment__in=current).values_list("enrollment_id", "step_id")
     )
     return _combine(roadmap, by_status, learners, steps, done, skips)
 

@@ -23,7 +23,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
-from roadmap.versions import learner_changed
+from roadmap.versions import enrollments_changed, learner_changed
 
 
 def lock(enrollment):
@@ -46,11 +46,9 @@ def enrol(user, roadmap, target_date=None, weekly_hours=None):
             )
     except IntegrityError:  # the other tab won the race
         enrollment, created = Enrollment.objects.get(user=user, roadmap=roadmap), False
-    if not created and enrollment.status == Enrollment.Status.LEFT:
+    if not created and enrollment.has_left:
         # Coming back after leaving with history kept picks up where they left off.
-        Enrollment.objects.filter(pk=enrollment.pk).update(
-            status=Enrollment.Status.ACTIVE, version=F("version") + 1, **defaults
-        )
+        learner_changed(enrollment.pk, status=Enrollment.Status.ACTIVE, **defaults)
         enrollment.refresh_from_db()
         created = True
     return enrollment, created
@@ -58,14 +56,12 @@ def enrol(user, roadmap, target_date=None, weekly_hours=None):
 
 def set_goals(enrollment, weekly_hours, target_date):
     """Change the weekly hours and target date of an enrolment (None clears either)."""
-    Enrollment.objects.filter(pk=enrollment.pk).update(
-        weekly_hours=weekly_hours, target_date=target_date, version=F("version") + 1
-    )
+    learner_changed(enrollment.pk, weekly_hours=weekly_hours, target_date=target_date)
     enrollment.weekly_hours, enrollment.target_date = weekly_hours, target_date
 
 
 def set_status(enrollment, status):
-    Enrollment.objects.filter(pk=enrollment.pk).update(status=status, version=F("version") + 1)
+    learner_changed(enrollment.pk, status=status)
     enrollment.status = status
 
 
@@ -218,20 +214,6 @@ def _log_steps(enrollment, kind, step_ids, phase, now):
     )
 
 
-def live_milestone(enrollment, milestone_id):
-    """The live milestone of the enrolment's roadmap with this id, or None."""
-    return (
-        Milestone.objects.live()
-        .filter(
-            pk=milestone_id,
-            roadmap_id=enrollment.roadmap_id,
-            step__archived_at__isnull=True,
-            step__phase__archived_at__isnull=True,
-        )
-        .first()
-    )
-
-
 class TooManyLinks(Exception):
     pass
 
@@ -274,9 +256,8 @@ def leave(enrollment, erase):
 @transaction.atomic
 def undo_leave(enrollment, record):
     """Enrol again with the status held before leaving; return whether anything changed."""
-    changed = Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.LEFT).update(
-        status=record["status"], version=F("version") + 1
-    )
+    left = Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.LEFT)
+    changed = enrollments_changed(left, status=record["status"])
     if changed:
         enrollment.status = record["status"]
     return bool(changed)

@@ -26,6 +26,26 @@ class LiveQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
+class StepQuerySet(LiveQuerySet):
+    def shown(self):
+        """The steps learners see: live, in a live phase."""
+        return self.live().filter(phase__archived_at__isnull=True)
+
+
+class MilestoneQuerySet(LiveQuerySet):
+    def shown(self):
+        """The milestones learners see and tick: live, on a live step in a live phase."""
+        return self.live().filter(
+            step__archived_at__isnull=True, step__phase__archived_at__isnull=True
+        )
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def published(self):
+        """The catalogue: roadmaps learners may see and enrol in."""
+        return self.filter(status=Roadmap.Status.PUBLISHED)
+
+
 class Skill(models.Model):
     slug = models.SlugField(_("slug"), max_length=KEY_MAX_LENGTH, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -60,6 +80,8 @@ class Roadmap(models.Model):
         editable=False,
         help_text=_("Goes up on every change to the roadmap's content; keys cached pages."),
     )
+
+    objects = RoadmapQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -127,7 +149,7 @@ class Step(models.Model):
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
-    objects = LiveQuerySet.as_manager()
+    objects = StepQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -157,7 +179,7 @@ class Milestone(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
-    objects = LiveQuerySet.as_manager()
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -202,6 +224,15 @@ class Resource(models.Model):
         return self.title
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def current(self):
+        """Enrolments the learner has not left (active, paused or finished)."""
+        return self.exclude(status=Enrollment.Status.LEFT)
+
+    def active(self):
+        return self.filter(status=Enrollment.Status.ACTIVE)
+
+
 class Enrollment(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -241,6 +272,8 @@ class Enrollment(models.Model):
         help_text=_("Goes up on every change the learner makes; keys cached pages."),
     )
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("enrolment")
@@ -258,6 +291,10 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.roadmap}"
+
+    @property
+    def has_left(self):
+        return self.status == self.Status.LEFT
 
 
 class MilestoneProgress(models.Model):

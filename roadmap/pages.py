@@ -16,8 +16,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,14 +58,11 @@ def _per_roadmap(queryset, aggregate):
 
 def published_roadmaps():
     """The catalogue: published roadmaps with their sizes, in one query."""
-    live_steps = Step.objects.live().filter(phase__archived_at__isnull=True)
-    return Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED).annotate(
+    return Roadmap.objects.published().annotate(
         phase_count=_per_roadmap(Phase.objects.live(), Count("pk")),
-        step_count=_per_roadmap(live_steps, Count("pk")),
-        milestone_count=_per_roadmap(
-            Milestone.objects.live().filter(step__archived_at__isnull=True), Count("pk")
-        ),
-        hours_total=_per_roadmap(live_steps, Sum("hours")),
+        step_count=_per_roadmap(Step.objects.shown(), Count("pk")),
+        milestone_count=_per_roadmap(Milestone.objects.shown(), Count("pk")),
+        hours_total=_per_roadmap(Step.objects.shown(), Sum("hours")),
     )
 
 
@@ -101,25 +96,28 @@ class RoadmapPage:
         return None if self.enrollment else (self.phases[0] if self.phases else None)
 
     def locate_phase(self, key):
+        """The page's phase with this key, or None."""
         for phase in self.phases:
             if phase.key == key:
                 return phase
-        raise Http404
+        return None
 
     def locate_step(self, key):
+        """(phase, step) of the page's step with this key, or None."""
         for phase in self.phases:
             for step in phase.steps.all():
                 if step.key == key:
                     return phase, step
-        raise Http404
+        return None
 
     def locate_milestone(self, pk):
+        """(phase, step, milestone) of the page's milestone with this id, or None."""
         for phase in self.phases:
             for step in phase.steps.all():
                 for milestone in step.milestones.all():
                     if milestone.pk == pk:
                         return phase, step, milestone
-        raise Http404
+        return None
 
 
 @dataclass
@@ -133,11 +131,14 @@ class StepPage:
     next: Step | None
 
 
-def step_page(slug, key, user=None):
-    """A live step of a published roadmap, read from the same data as the roadmap page (the
-    same fixed queries, whatever the roadmap's size); a 404 for any other key."""
-    page = roadmap_page(slug, user, with_history=False)
-    phase, step = page.locate_step(key)
+def step_page(roadmap, key, user=None):
+    """A step of the roadmap as learners see it, read from the same data as the roadmap page
+    (the same fixed queries, whatever the roadmap's size); None for any other key."""
+    page = roadmap_page(roadmap, user, with_history=False)
+    located = page.locate_step(key)
+    if located is None:
+        return None
+    phase, step = located
     steps = page.steps()
     index = steps.index(step)
     return StepPage(
@@ -176,17 +177,12 @@ def roadmap_content(roadmap):
     return phases
 
 
-def roadmap_page(slug, user=None, with_history=True, preview=False):
-    """A published roadmap with its content and, for an enrolled learner, their progress.
+def roadmap_page(roadmap, user=None, with_history=True, preview=False):
+    """A roadmap with its content and, for an enrolled learner, their progress. The caller has
+    checked that the user may see it (roadmap/access.py); a preview shows no progress.
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
     """
-    roadmaps = (
-        Roadmap.objects.all()
-        if preview
-        else Roadmap.objects.filter(status=Roadmap.Status.PUBLISHED)
-    )
-    roadmap = get_object_or_404(roadmaps, slug=slug)
     enrollment = None if preview else current_enrollment(user, roadmap)
     phases = roadmap_content(roadmap)
     numbers, skills = {}, {}
@@ -360,7 +356,7 @@ def current_enrollments(user):
     """The user's enrolments they have not left (none for anonymous users)."""
     if user is None or not user.is_authenticated:
         return Enrollment.objects.none()
-    return Enrollment.objects.filter(user=user).exclude(status=Enrollment.Status.LEFT)
+    return Enrollment.objects.current().filter(user=user)
 
 
 def enrolled_percents(user):
@@ -388,7 +384,7 @@ def continue_card(user):
     """The "Continue" card of the home page and the dashboard, or None; five queries."""
     enrollment = (
         current_enrollments(user)
-        .filter(status=Enrollment.Status.ACTIVE)
+        .active()
         .select_related("roadmap")
         .annotate(last=Max("activities__created_at"))
         .order_by(F("last").desc(nulls_last=True), "-created_at")

@@ -135,8 +135,8 @@ def live_steps(roadmap_ids):
     """The live steps in live phases of these roadmaps, in roadmap order, with `total`: their
     live milestones."""
     return (
-        Step.objects.live()
-        .filter(roadmap_id__in=roadmap_ids, phase__archived_at__isnull=True)
+        Step.objects.shown()
+        .filter(roadmap_id__in=roadmap_ids)
         .annotate(total=live_milestone_count())
         .order_by("roadmap_id", "phase__position", "phase_id", "position", "id")
     )

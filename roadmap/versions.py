@@ -1,21 +1,28 @@
-"""Version counters that key cached pages: one per enrolment, one per roadmap's content.
+"""The cache contract: version counters, and every cache key built from them.
 
 Every change a learner makes raises `Enrollment.version`; every change to a roadmap's content
-raises `Roadmap.content_version`. A raise happens after the change it follows, or in the same
-transaction, so whoever reads a counter reads content at least as new as it. Cached fragments
-are keyed by the counters (roadmap/fragments.py): a change makes new keys, and nothing stale
-can be served again, on any app server, whatever the cache.
+raises `Roadmap.content_version`; each counter goes up through one function here
+(`learner_changed`/`enrollments_changed`, `content_changed`), never an inline `F() + 1`. A
+raise happens after the change it follows, or in the same UPDATE or transaction, so whoever
+reads a counter reads content at least as new as it. Cached things are keyed by the counters,
+with keys built here only: the content cache (`content_cache_key`), whole pages (`page_key`,
+from `page_versions`) and each step of a roadmap page (`step_key`), stored by
+roadmap/pages.py and roadmap/fragments.py. A change makes new keys: nothing is ever deleted,
+and nothing stale can be served again, on any app server, whatever the cache.
 
-Learner writes raise their counter themselves, in roadmap/learning.py (most use bulk queries
-that send no signals) and in the admin (LearnerDataAdmin). Content changes are caught by the
-signals below, plus explicit calls where bulk queries change content (loader, admin actions).
+Learner writes raise their counter themselves, in roadmap/learning.py and roadmap/curation.py
+(most use bulk queries that send no signals) and in the admin (LearnerDataAdmin). Content
+changes are caught by the signals below, plus explicit calls where bulk queries change content
+(loader, publishing, admin actions).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
 
 from roadmap.models import (
     Enrollment,
@@ -29,12 +36,22 @@ from roadmap.models import (
 )
 
 
-def learner_changed(*enrollment_ids):
-    Enrollment.objects.filter(pk__in=enrollment_ids).update(version=F("version") + 1)
+def enrollments_changed(enrollments, **fields):
+    """Raise the version of these enrolments (a queryset), writing `fields` in the same UPDATE;
+    return how many changed. The one place `Enrollment.version` goes up."""
+    return enrollments.update(version=F("version") + 1, **fields)
 
 
-def content_changed(*roadmap_ids):
-    Roadmap.objects.filter(pk__in=roadmap_ids).update(content_version=F("content_version") + 1)
+def learner_changed(*enrollment_ids, **fields):
+    """Raise the version of these enrolments, writing `fields` in the same UPDATE."""
+    return enrollments_changed(Enrollment.objects.filter(pk__in=enrollment_ids), **fields)
+
+
+def content_changed(*roadmap_ids, **fields):
+    """Raise the content version of these roadmaps, writing `fields` in the same UPDATE. The
+    one place `Roadmap.content_version` goes up."""
+    roadmaps = Roadmap.objects.filter(pk__in=roadmap_ids)
+    return roadmaps.update(content_version=F("content_version") + 1, **fields)
 
 
 def content_key(roadmap):
@@ -68,7 +85,9 @@ _PAGE_VERSIONS_SQL = """
 def page_versions(slug, user):
     """The versions a page of this published roadmap depends on for this user, or None if
     there is no such roadmap. Written in SQL: it runs on every view of a cached page, where
-    building the query with the ORM took longer than running it."""
+    building the query with the ORM took longer than running it. It applies the rules of
+    roadmap/access.py (`roadmap_for_visitor`, `enrollment_for_user`): published roadmaps, and
+    enrolments not left, through the models' status constants."""
     sql = _PAGE_VERSIONS_SQL.format(
         roadmap=connection.ops.quote_name(Roadmap._meta.db_table),
         enrollment=connection.ops.quote_name(Enrollment._meta.db_table),
@@ -80,6 +99,43 @@ def page_versions(slug, user):
     if row is None:
         return None
     return PageVersions(roadmap_id=row[0], enrollment_id=row[3], key=tuple(row))
+
+
+def _digest(kind, parts):
+    parts = [*parts, translation.get_language(), timezone.get_current_timezone_name()]
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def page_key(parts):
+    """The cache key of a whole rendered page: `parts` are what it was rendered from (the
+    versions of `page_versions` and whatever else it shows), plus the language and time zone."""
+    return _digest("page", parts)
+
+
+def step_key(page, step):
+    """The cache key of one step's HTML on a roadmap page (roadmap/fragments.py).
+
+    It holds everything the step's partial shows: the roadmap's content version and, for an
+    enrolled learner, the step's state, which of its milestones are done, whether it is the
+    next step, its pending prerequisites, the note and the links.
+    """
+    parts = [*content_key(page.roadmap), step.pk]
+    if page.enrollment is None:
+        return _digest("step", [*parts, "not enrolled"])
+    return _digest(
+        "step",
+        [
+            *parts,
+            page.enrollment.pk,
+            page.enrollment.created_at,
+            step.state,
+            [milestone.is_done for milestone in step.milestones.all()],
+            page.next_step is not None and page.next_step.pk == step.pk,
+            [number for number, __ in step.pending_prerequisites],
+            step.note,
+            [(link.pk, link.title, link.url) for link in step.links],
+        ],
+    )
 
 
 def _roadmap_id(instance):

@@ -95,7 +95,7 @@ def write_roadmap(spec):
     _retire_missing(roadmap, spec, report)
     if report.changed:
         content_changed(roadmap.pk)  # archiving sends no signals
-    if report.changed and roadmap.status == Roadmap.Status.PUBLISHED:
+    if report.changed and roadmap.is_published:
         from roadmap.curation import record_revision  # curation builds on this module
 
         record_revision(roadmap, source="file")

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from config.responses import form_error_status
-from roadmap import curation, dashboards, fragments, learning, pace, pages, partials, plan
+from roadmap import access, curation, dashboards, fragments, learning, pace, pages, partials, plan
 from roadmap.forms import GoalsForm
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import page_versions
-from roadmap.views.learner import enrollment_or_404
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
 LIVE = f"{TEMPLATE}#live"  # the figures that follow progress and goals, swapped by htmx
@@ -50,9 +48,7 @@ def _context(enrollment, **extra):
 @login_required
 @require_safe
 def roadmap_dashboard(request, slug):
-    versions = page_versions(slug, request.user)
-    if versions is None:
-        raise Http404
+    versions = access.found(page_versions(slug, request.user))
     if versions.enrollment_id is None:
         context = {"roadmap": Roadmap.objects.get(pk=versions.roadmap_id)}
         return render(request, "roadmap/dashboards/not_enrolled.html", context, status=404)
@@ -79,7 +75,7 @@ def roadmap_dashboard(request, slug):
 @require_POST
 def goals(request, slug):
     """Change the weekly hours and target date; a target they miss is kept, with a warning."""
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     enrollment.user = request.user
     form = GoalsForm(request.POST)
     if not form.is_valid():

@@ -7,17 +7,17 @@ to the same place on the roadmap page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from roadmap import curation, history, learning, pages, partials, plan, undo
+from roadmap import access, curation, history, learning, pages, partials, plan, undo
 from roadmap.forms import EnrolForm, SeenRevisionForm
-from roadmap.models import Enrollment, Phase, Roadmap, Step
+from roadmap.models import Enrollment, Step
 from roadmap.views.next_url import safe_next
 
 TEMPLATE = "roadmap/roadmap_detail.html"
@@ -29,16 +29,6 @@ def _partial(request, template, context):
     """Render a shared fragment for htmx and tell the page that progress changed."""
     response = render(request, template, context)
     return trigger_client_event(response, PROGRESS_CHANGED)
-
-
-def enrollment_or_404(user, slug):
-    """The user's enrolment in this published roadmap; anyone else's is a 404."""
-    return get_object_or_404(
-        Enrollment.objects.select_related("roadmap").exclude(status=Enrollment.Status.LEFT),
-        user=user,
-        roadmap__slug=slug,
-        roadmap__status=Roadmap.Status.PUBLISHED,
-    )
 
 
 def _desired(request, field):
@@ -55,13 +45,13 @@ def _back(request, slug, anchor=""):
 
 @require_POST
 def enrol(request, slug):
-    roadmap = get_object_or_404(Roadmap, slug=slug, status=Roadmap.Status.PUBLISHED)
+    roadmap = access.roadmap_for_visitor(request.user, slug)
     if not request.user.is_authenticated:
         back = safe_next(request) or roadmap.get_absolute_url() + "#enrol"
         return redirect_to_login(back, login_url=reverse("accounts:signup"))
     form = EnrolForm(request.POST)
     if not form.is_valid():
-        page = pages.roadmap_page(slug, request.user)
+        page = pages.roadmap_page(roadmap, request.user)
         context = {"roadmap": roadmap, "page": page, "enrol_form": form}
         return render(request, TEMPLATE, context, status=400)
     enrollment, created = learning.enrol(request.user, roadmap, **form.cleaned_data)
@@ -79,7 +69,7 @@ def enrol(request, slug):
 @login_required
 @require_POST
 def set_status(request, slug, status):
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     learning.set_status(enrollment, status)
     if status == Enrollment.Status.PAUSED:
         messages.info(request, _("Paused. Your progress is kept; resume whenever you like."))
@@ -100,7 +90,7 @@ def _ask(request, confirm):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def leave(request, slug):
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     if not _confirmed(request):
         return _ask(
             request,
@@ -130,11 +120,9 @@ def leave(request, slug):
 @login_required
 @require_POST
 def tick(request, slug, milestone_id):
-    enrollment = enrollment_or_404(request.user, slug)
-    milestone = learning.live_milestone(enrollment, milestone_id)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    milestone = access.milestone_for_learner(enrollment, milestone_id)
     done = _desired(request, "done")
-    if milestone is None:
-        raise Http404
     if done is None:
         return HttpResponseBadRequest(_("Say done=1 or done=0."))
     learning.set_milestone(enrollment, milestone, done)
@@ -146,8 +134,8 @@ def tick(request, slug, milestone_id):
         }
         return _partial(request, partials.CONTINUE_CARD, context)
     if request.htmx:
-        page = pages.roadmap_page(slug, request.user, with_history=False)
-        phase, step, milestone = page.locate_milestone(milestone.pk)
+        page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
+        phase, step, milestone = access.found(page.locate_milestone(milestone.pk))
         context = {
             "page": page,
             "phase": phase,
@@ -161,28 +149,19 @@ def tick(request, slug, milestone_id):
     return _back(request, slug, f"milestone-{milestone.key}")
 
 
-def _live_step_or_404(enrollment, key):
-    return get_object_or_404(
-        Step.objects.live(),
-        roadmap=enrollment.roadmap,
-        key=key,
-        phase__archived_at__isnull=True,
-    )
-
-
 @login_required
 @require_POST
 def skip_step(request, slug, key):
-    enrollment = enrollment_or_404(request.user, slug)
-    step = _live_step_or_404(enrollment, key)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    step = access.step_for_learner(enrollment, key)
     wanted = _desired(request, "skipped")
     if wanted is None:
         return HttpResponseBadRequest(_("Say skipped=1 or skipped=0."))
     learning.set_skipped(enrollment, [step], wanted)
     if not request.htmx:
         return _back(request, slug, f"step-{key}")
-    page = pages.roadmap_page(slug, request.user, with_history=False)
-    phase, step = page.locate_step(key)
+    page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
+    phase, step = access.found(page.locate_step(key))
     context = {"page": page, "phase": phase, "step": step, "here": safe_next(request)}
     return _partial(request, partials.STEP_RESPONSE, context)
 
@@ -190,8 +169,8 @@ def skip_step(request, slug, key):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def reset_step(request, slug, key):
-    enrollment = enrollment_or_404(request.user, slug)
-    step = _live_step_or_404(enrollment, key)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    step = access.step_for_learner(enrollment, key)
     if not _confirmed(request):
         return _ask(
             request,
@@ -214,8 +193,8 @@ def reset_step(request, slug, key):
 @login_required
 @require_POST
 def skip_phase(request, slug, key):
-    enrollment = enrollment_or_404(request.user, slug)
-    phase = get_object_or_404(Phase.objects.live(), roadmap=enrollment.roadmap, key=key)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    phase = access.phase_for_learner(enrollment, key)
     wanted = _desired(request, "skipped")
     if wanted is None:
         return HttpResponseBadRequest(_("Say skipped=1 or skipped=0."))
@@ -224,16 +203,17 @@ def skip_phase(request, slug, key):
     )
     if not request.htmx:
         return _back(request, slug, f"phase-{key}")
-    page = pages.roadmap_page(slug, request.user, with_history=False)
-    context = {"page": page, "phase": page.locate_phase(key), "here": safe_next(request)}
+    page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
+    phase = access.found(page.locate_phase(key))
+    context = {"page": page, "phase": phase, "here": safe_next(request)}
     return _partial(request, f"{TEMPLATE}#phase-response", context)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def reset_phase(request, slug, key):
-    enrollment = enrollment_or_404(request.user, slug)
-    phase = get_object_or_404(Phase.objects.live(), roadmap=enrollment.roadmap, key=key)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    phase = access.phase_for_learner(enrollment, key)
     if not _confirmed(request):
         return _ask(
             request,
@@ -256,7 +236,7 @@ def reset_phase(request, slug, key):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def reset_roadmap(request, slug):
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     if not _confirmed(request):
         return _ask(
             request,
@@ -289,7 +269,7 @@ def _offer_undo(request, enrollment, kind, title, record):
 @require_safe
 def history_list(request, slug):
     """The latest entries of my activity log on this roadmap (an htmx partial)."""
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     context = {"roadmap": enrollment.roadmap, "entries": history.recent_activity(enrollment)}
     return render(request, partials.HISTORY_LIST, context)
 
@@ -298,7 +278,7 @@ def history_list(request, slug):
 @require_POST
 def dismiss_changes(request, slug):
     """Hide the "what changed" notice up to the revision the learner was shown."""
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     form = SeenRevisionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Say which revision you have seen."))

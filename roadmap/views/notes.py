@@ -2,24 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.responses import form_error_status
-from roadmap import learning, partials
+from roadmap import access, learning, partials
 from roadmap.forms import LinkForm, NoteForm
-from roadmap.models import LINKS_PER_STEP, PersonalLink, Step, StepNote
-from roadmap.views.learner import enrollment_or_404
+from roadmap.models import LINKS_PER_STEP, PersonalLink, StepNote
 
 NOTES_PAGE = "roadmap/step_notes.html"
-
-
-def _step_or_404(enrollment, key):
-    return get_object_or_404(
-        Step.objects.live(), roadmap=enrollment.roadmap, key=key, phase__archived_at__isnull=True
-    )
 
 
 def _respond(request, enrollment, step, note_form=None, link_form=None, status=200, notice=""):
@@ -47,8 +40,8 @@ def _respond(request, enrollment, step, note_form=None, link_form=None, status=2
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def step_notes(request, slug, key):
-    enrollment = enrollment_or_404(request.user, slug)
-    step = _step_or_404(enrollment, key)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    step = access.step_for_learner(enrollment, key)
     if request.method != "POST":
         return _respond(request, enrollment, step)
     form = NoteForm(request.POST)
@@ -63,8 +56,8 @@ def step_notes(request, slug, key):
 @login_required
 @require_POST
 def add_link(request, slug, key):
-    enrollment = enrollment_or_404(request.user, slug)
-    step = _step_or_404(enrollment, key)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    step = access.step_for_learner(enrollment, key)
     form = LinkForm(request.POST)
     if form.is_valid():
         try:
@@ -83,8 +76,8 @@ def add_link(request, slug, key):
 @login_required
 @require_POST
 def delete_link(request, slug, key, link_id):
-    enrollment = enrollment_or_404(request.user, slug)
-    step = _step_or_404(enrollment, key)
-    link = get_object_or_404(PersonalLink, pk=link_id, enrollment=enrollment, step=step)
+    enrollment = access.enrollment_for_user(request.user, slug)
+    step = access.step_for_learner(enrollment, key)
+    link = access.link_for_learner(enrollment, step, link_id)
     learning.remove_link(enrollment, link)
     return _respond(request, enrollment, step, notice=_("Link removed."))

@@ -1,14 +1,14 @@
 """Public roadmap pages: landing, catalogue, the roadmap itself, and the health check."""
 
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from roadmap import access, commitment, fragments, insight, pages
 from roadmap.forms import EnrolForm
-from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN, Roadmap
+from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN
 from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/roadmap_detail.html"
@@ -48,15 +48,14 @@ def catalogue(request):
 
 @require_safe
 def roadmap_detail(request, slug):
-    versions = page_versions(slug, request.user)
-    if versions is None:
-        raise Http404
+    versions = access.found(page_versions(slug, request.user))
     weekly_hours = commitment_pace(request)
     hide_finished = request.GET.get(HIDE_FINISHED) == "hide"
     key = ["roadmap", *versions.key, request.user.is_authenticated, weekly_hours, hide_finished]
 
     def context():
-        page = pages.roadmap_page(slug, request.user)
+        roadmap = access.roadmap_for_visitor(request.user, slug)
+        page = pages.roadmap_page(roadmap, request.user)
         fragments.prerender_steps(request, page, f"{TEMPLATE}#step")
         enrol_form = None if page.enrollment else EnrolForm()
         what_it_takes = (
@@ -80,13 +79,12 @@ def roadmap_detail(request, slug):
 def roadmap_map(request, slug):
     """The roadmap's map alone: the roadmap page's map refreshes itself from here (htmx) when
     the learner's progress changes. Cached like the page, under the same versions."""
-    versions = page_versions(slug, request.user)
-    if versions is None:
-        raise Http404
+    versions = access.found(page_versions(slug, request.user))
     key = ["map", *versions.key, request.user.is_authenticated]
 
     def context():
-        return {"map": pages.roadmap_page(slug, request.user, with_history=False).map}
+        roadmap = access.roadmap_for_visitor(request.user, slug)
+        return {"map": pages.roadmap_page(roadmap, request.user, with_history=False).map}
 
     return fragments.render_page(request, pages.RoadmapMap.template, context, key)
 
@@ -94,13 +92,12 @@ def roadmap_map(request, slug):
 @require_safe
 def step_detail(request, slug, key):
     """One step: what to tick, read and keep, and where it sits among the others."""
-    versions = page_versions(slug, request.user)
-    if versions is None:
-        raise Http404
+    versions = access.found(page_versions(slug, request.user))
     cache_key = ["step", *versions.key, key, request.user.is_authenticated]
 
     def context():
-        step_page = pages.step_page(slug, key, request.user)
+        roadmap = access.roadmap_for_visitor(request.user, slug)
+        step_page = access.found(pages.step_page(roadmap, key, request.user))
         return {
             "roadmap": step_page.page.roadmap,
             "page": step_page.page,
@@ -117,9 +114,8 @@ def step_detail(request, slug, key):
 @require_safe
 def roadmap_preview(request, slug):
     """A draft (or published) roadmap as a learner would see it, for curators only."""
-    if not access.is_curator(request.user):
-        raise Http404
-    page = pages.roadmap_page(slug, request.user, preview=True)
+    roadmap = access.roadmap_for_curator(request.user, slug)
+    page = pages.roadmap_page(roadmap, request.user, preview=True)
     context = {"roadmap": page.roadmap, "page": page, "preview": True}
     return render(request, TEMPLATE, context)
 
@@ -127,9 +123,7 @@ def roadmap_preview(request, slug):
 @require_safe
 def roadmap_insight(request, slug):
     """Where learners stall on a roadmap: for curators, a 404 for anyone else."""
-    if not access.is_curator(request.user):
-        raise Http404
-    roadmap = get_object_or_404(Roadmap, slug=slug)
+    roadmap = access.roadmap_for_curator(request.user, slug)
     context = {"roadmap": roadmap, "insight": insight.roadmap_insight(roadmap)}
     return render(request, "roadmap/insight.html", context)
 

@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roadmap import learning
+from roadmap import access, learning
 from roadmap import undo as offers
-from roadmap.models import Enrollment
 from roadmap.views.next_url import safe_next
 
 
@@ -22,17 +21,12 @@ def undo(request, slug):
         messages.info(request, _("There is nothing to undo: it was undone already."))
         return redirect("roadmap:roadmap-detail", slug=slug)
     record = found["record"]
-    enrollment = get_object_or_404(
-        Enrollment.objects.select_related("roadmap"),
-        pk=record["enrollment"],
-        user=request.user,
-        roadmap__slug=slug,
-    )
+    enrollment = access.enrollment_for_undo(request.user, slug, record["enrollment"])
     if found["kind"] == offers.LEAVE:
         learning.undo_leave(enrollment, record)
         messages.success(request, _("You are enrolled again, with all your progress."))
         return redirect("roadmap:roadmap-detail", slug=slug)
-    if enrollment.status == Enrollment.Status.LEFT:
+    if enrollment.has_left:
         return HttpResponseBadRequest(_("Enrol in this roadmap again before undoing a reset."))
     learning.undo_reset(enrollment, record)
     messages.success(request, _("Undone: your progress is as it was before the reset."))

@@ -34,6 +34,18 @@ def test_catalogue_counts_ignore_archived_content(client):
     assert "1 phase · 1 step · 2 milestones · about 10 hours" in page
 
 
+def test_catalogue_counts_no_milestones_of_an_archived_phase_whose_steps_are_live(client):
+    # The admin's Archive action on a phase archives the phase alone; its steps stay live.
+    roadmap = load_roadmap(roadmap_data(phases=2, steps=1, milestones=2))
+    from django.utils import timezone
+
+    roadmap.phases.filter(key="phase-1").update(archived_at=timezone.now())
+
+    page = " ".join(client.get("/roadmaps/").content.decode().split())
+
+    assert "1 phase · 1 step · 2 milestones · about 10 hours" in page
+
+
 def test_empty_catalogue_says_so(client):
     assert "No roadmaps are published yet" in client.get("/roadmaps/").content.decode()
 
