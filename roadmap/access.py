@@ -1,5 +1,9 @@
 """Who may see what: one function per kind of thing, so each rule lives in one place."""
 
+from django.http import Http404
+
+from sharing.links import live_share
+
 
 def is_curator(user):
     """Whether the user may see curator pages: draft previews, insight and the admin.
@@ -9,3 +13,13 @@ def is_curator(user):
     preview and insight pages use this same rule, so none of the three shows more than another.
     """
     return user.is_active and user.is_staff and user.has_perm("roadmap.view_roadmap")
+
+
+def share_for_token(token):
+    """The shared progress link this secret opens (sharing/links.py), else a 404: a wrong,
+    revoked or over-long token, a roadmap the learner left, an unpublished roadmap or a
+    deactivated account all look the same."""
+    share = live_share(token)
+    if share is None:
+        raise Http404
+    return share
