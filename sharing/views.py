@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -33,6 +34,8 @@ def _context(enrollment, token=None, **extra):
         "share": share,
         "new_url": links.page_url(token) if token and share else None,
         "badge_url": links.badge_url(token) if token and share else None,
+        # The preview is loaded from this site, whatever SITE_URL says (the CSP allows 'self').
+        "badge_path": reverse("sharing:badge", args=[token]) if token and share else None,
         **extra,
     }
 
