@@ -34,6 +34,7 @@ class SharedPhase:
     title: str
     tally: Tally
     steps: tuple
+    is_current: bool  # the phase of the next step: shown open
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def shared_progress_page(share):
                 title=phase.title,
                 tally=result.phases.get(phase.pk, Tally()),
                 steps=tuple(steps),
+                is_current=any(step.pk == result.next_step_id for step in phase.steps.all()),
             )
         )
     next_key = next(
