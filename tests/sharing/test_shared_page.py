@@ -186,3 +186,20 @@ def test_the_shared_page_runs_a_constant_number_of_queries(
 
     assert first.status_code == cached.status_code == badge.status_code == 200
     assert b'id="shared-percent"' in cached.content
+
+
+def test_the_shared_percents_are_the_learners_own(ml_roadmap, client):
+    user = make_user("hopper")
+    enrollment = enrol(user, ml_roadmap)
+    for milestone in Milestone.objects.filter(roadmap=ml_roadmap).order_by("-pk")[:17]:
+        learning.set_milestone(enrollment, milestone, True)
+    learning.set_skipped(enrollment, list(Step.objects.filter(roadmap=ml_roadmap)[:3]), True)
+    client.force_login(user)
+    token = make_link(client, slug=ml_roadmap.slug)
+
+    own = client.get(f"/dashboard/{ml_roadmap.slug}/").content.decode()
+    shared = Client().get(page_url(token)).content.decode()
+
+    percent = re.search(r'id="dashboard-percent">(\d+)%', own).group(1)
+    assert f'id="shared-percent">{percent}%' in shared
+    assert int(percent) > 0
