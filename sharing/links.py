@@ -10,12 +10,15 @@ change a learner makes.
 """
 
 import hashlib
+import math
 import secrets
+import time
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.throttling import count_attempt, throttle_key
 from reminders.site import absolute_url
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import learner_changed
@@ -23,7 +26,8 @@ from sharing.models import Share
 
 TOKEN_BYTES = 32
 TOKEN_MAX_LENGTH = 64  # token_urlsafe(32) is 43 characters; longer input is never looked up
-LINKS_PER_HOUR = 20  # new links a learner may make in an hour (sharing/views.py)
+LINKS_PER_HOUR = 20  # new links a learner may make in an hour
+THROTTLE_PERIOD = 60 * 60
 
 
 def fingerprint(token):
@@ -47,6 +51,18 @@ def issue(enrollment):
     except IntegrityError:  # a second tab made the link a moment ago: replace its token
         shares.update(**values)
     return token
+
+
+def wait_before_new_link(user):
+    """Count one new link for the learner; the seconds to wait when they made more than
+    LINKS_PER_HOUR this hour, else 0. Counted in the cache, like the account throttles
+    (accounts/throttling.py): shared by every app server with Redis, and if the cache is down
+    links are not refused."""
+    now = time.time()
+    key = throttle_key("share-link", "user", str(user.pk), int(now // THROTTLE_PERIOD))
+    if count_attempt(key, THROTTLE_PERIOD) <= LINKS_PER_HOUR:
+        return 0
+    return max(1, math.ceil(THROTTLE_PERIOD - now % THROTTLE_PERIOD))
 
 
 @transaction.atomic

@@ -1,9 +1,6 @@
 """Sharing progress by link: the learner's controls, and the read-only page and badge the link
 opens for anyone who has it."""
 
-import math
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -12,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.throttling import count_attempt, throttle_key
 from roadmap import access
 from roadmap.views.learner import enrollment_or_404
 from sharing import badge as badges
@@ -23,30 +19,22 @@ CONTROLS = "sharing/partials/share_controls.html"  # swapped in place by htmx
 SHARED_PAGE = "sharing/shared_progress.html"
 # The new link is shown once, on the page the POST redirects to; only its hash is kept.
 NEW_LINK_SESSION_KEY = "sharing-new-link"
-THROTTLE_PERIOD = 60 * 60
 BADGE_MAX_AGE = 300  # seconds a README's image may be cached; a revoked badge goes within it
 
 
 def _context(enrollment, token=None, **extra):
     share = links.share_of(enrollment)
+    if share is None or token is None or share.token_hash != links.fingerprint(token):
+        token = None  # replaced or turned off in another tab since: not shown as live
     return {
         "roadmap": enrollment.roadmap,
         "share": share,
-        "new_url": links.page_url(token) if token and share else None,
-        "badge_url": links.badge_url(token) if token and share else None,
+        "new_url": links.page_url(token) if token else None,
+        "badge_url": links.badge_url(token) if token else None,
         # The preview is loaded from this site, whatever SITE_URL says (the CSP allows 'self').
-        "badge_path": reverse("sharing:badge", args=[token]) if token and share else None,
+        "badge_path": reverse("sharing:badge", args=[token]) if token else None,
         **extra,
     }
-
-
-def _throttled(user):
-    """Seconds to wait when the learner made too many links this hour, else 0."""
-    window = int(time.time() // THROTTLE_PERIOD)
-    key = throttle_key("share-link", "user", str(user.pk), window)
-    if count_attempt(key, THROTTLE_PERIOD) <= links.LINKS_PER_HOUR:
-        return 0
-    return max(1, math.ceil(THROTTLE_PERIOD - time.time() % THROTTLE_PERIOD))
 
 
 @login_required
@@ -63,7 +51,7 @@ def share_settings(request, slug):
     action = request.POST.get("action")
     token, notice = None, None
     if action == "new":
-        wait = _throttled(request.user)
+        wait = links.wait_before_new_link(request.user)
         if wait:
             notice = _("You made many links in the last hour. Please try again later.")
             context = _context(enrollment, notice=notice, notice_is_error=True)

@@ -179,3 +179,14 @@ def test_the_export_says_whether_a_link_is_on_but_not_the_link(client):
     assert shared["made_at"]
     assert token not in response.content.decode()
     assert Share.objects.get().token_hash not in response.content.decode()
+
+
+def test_a_link_replaced_in_another_tab_meanwhile_is_not_shown_as_live(client):
+    enrollment = enrolled_learner(client)
+    client.post(settings_url(), {"action": "new"})  # not followed: the link waits in the session
+    links.issue(enrollment)  # another tab makes a new one
+
+    page = client.get(settings_url()).content.decode()
+
+    assert LINK.search(page) is None
+    assert "Your link is on" in page
