@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from roadmap import access
-from roadmap.views.learner import enrollment_or_404
 from sharing import badge as badges
 from sharing import links, pages
 
@@ -42,7 +41,7 @@ def _context(enrollment, token=None, **extra):
 def share_settings(request, slug):
     """GET shows whether the link is on (and a new one, once); POST makes, replaces or turns
     off the link, or says whether search engines may list it."""
-    enrollment = enrollment_or_404(request.user, slug)
+    enrollment = access.enrollment_for_user(request.user, slug)
     if request.method != "POST":
         # Shown once: a GET takes it out of the session; a HEAD (which shows nothing) leaves it.
         shown = request.session.pop(NEW_LINK_SESSION_KEY, None) if request.method == "GET" else None
