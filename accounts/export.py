@@ -29,7 +29,7 @@ def _by_step(model):
 def enrollments_to_export(user):
     return (
         Enrollment.objects.filter(user=user)
-        .select_related("roadmap", "calendar_feed")
+        .select_related("roadmap", "calendar_feed", "share")
         .order_by("created_at", "id")
         .prefetch_related(
             Prefetch(
@@ -69,6 +69,13 @@ def profile(user):
     }
 
 
+def _shared_link(enrollment):
+    share = getattr(enrollment, "share", None)
+    if share is None:
+        return None
+    return {"made_at": _when(share.created_at), "search_engines_may_list": share.allow_indexing}
+
+
 def enrolment(enrollment):
     return {
         "roadmap": enrollment.roadmap.slug,
@@ -79,6 +86,8 @@ def enrolment(enrollment):
         "weekly_hours": enrollment.weekly_hours,
         # Whether a calendar link is on; the link itself is not kept, only its fingerprint.
         "calendar_feed": hasattr(enrollment, "calendar_feed"),
+        # Whether a shared progress link is on, and may be indexed; never the link itself.
+        "shared_link": _shared_link(enrollment),
         "progress": [
             {
                 "milestone": row.milestone.key,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "roadmap",
     "reminders",
+    "sharing",
 ]
 
 MIDDLEWARE = [

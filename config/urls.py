@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("reminders.urls")),
+    path("", include("sharing.urls")),
     path("", include("roadmap.urls")),
 ]
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from roadmap.models import Enrollment, Milestone, PersonalLink, Phase, Roadmap, Step
+from sharing.links import live_share
 
 
 def is_curator(user):
@@ -79,3 +80,13 @@ def found(thing):
     if thing is None:
         raise Http404
     return thing
+
+
+def share_for_token(token):
+    """The shared progress link this secret opens (sharing/links.py), else a 404: a wrong,
+    revoked or over-long token, a roadmap the learner left, an unpublished roadmap or a
+    deactivated account all look the same."""
+    share = live_share(token)
+    if share is None:
+        raise Http404
+    return share

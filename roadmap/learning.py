@@ -24,6 +24,7 @@ from roadmap.models import (
     StepSkip,
 )
 from roadmap.versions import enrollments_changed, learner_changed
+from sharing import links as sharing_links
 
 
 def lock(enrollment):
@@ -244,11 +245,14 @@ def leave(enrollment, erase):
     """Leave a roadmap: keep the history for a later return, or erase it all.
 
     Returns what `undo_leave` needs to come back (nothing when erased: that is final).
+    Either way the shared progress link is turned off for good (an undo does not bring it
+    back), so a later return to the roadmap does not publish it again unnoticed.
     """
     if erase:
         enrollment.delete()
         return None
     record = {"enrollment": enrollment.pk, "status": enrollment.status}
+    sharing_links.revoke(enrollment)
     set_status(enrollment, Enrollment.Status.LEFT)
     return record
 

@@ -13,7 +13,7 @@ from tests.roadmap.helpers import enrolled_learner
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("roadmap", "accounts", "reminders")
+APPS = ("roadmap", "accounts", "reminders", "sharing")
 
 
 def routes(patterns=None, namespace=None):
@@ -66,4 +66,5 @@ def test_head_answers_as_get_does_on_every_page(client):
     assert "/accounts/signup/" in pages
     assert "/reminders/" in pages
     assert "/dashboard/test-roadmap/calendar/" in pages
+    assert "/dashboard/test-roadmap/share/" in pages
     assert len(pages) >= 15, pages

@@ -22,6 +22,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
+from sharing.models import Share
 from tests.roadmap.helpers import enrolled_learner
 from tests.security.helpers import (
     FORM,
@@ -46,6 +47,7 @@ LEARNER_TABLES = [
     ReminderSettings,
     CalendarFeed,
     SentReminder,
+    Share,
 ]
 MAX_RECORDS_PER_REQUEST = 2
 BIG = "9" * 40
@@ -116,6 +118,7 @@ def post_endpoints(link_id, user_id):
             ),
             {},
         ),
+        "sharing:settings": (reverse("sharing:settings", **roadmap), {"action": "new"}),
     }
 
 
@@ -151,6 +154,7 @@ ENDPOINTS = [
     "reminders:settings",
     "reminders:calendar",
     "reminders:unsubscribe",
+    "sharing:settings",
 ]
 # RFC 8058: mail clients unsubscribe with one POST and no session; the signed token in the
 # address is the proof (tests/reminders test it), so no CSRF check applies there.
@@ -171,6 +175,8 @@ GET_ONLY = {
     "accounts:password-reset-done",
     "accounts:password-reset-complete",
     "reminders:calendar-feed",
+    "sharing:page",
+    "sharing:badge",
 }
 # Number fields, per endpoint, that a request can carry.
 NUMBER_FIELDS = {
@@ -280,7 +286,7 @@ def refusals(learner, caplog):
 def test_every_url_is_covered_either_as_a_post_endpoint_or_as_get_only(endpoints):
     assert list(endpoints) == ENDPOINTS
     names = set()
-    for namespace in ("roadmap", "accounts", "reminders"):
+    for namespace in ("roadmap", "accounts", "reminders", "sharing"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names |= {f"{namespace}:{p.name}" for p in resolver.url_patterns if p.name}
 
