@@ -9,8 +9,36 @@ someone else.
 
 The key also holds what else the page shows: the language, the time zone, and whether the
 user is a curator (the admin link in the header, roadmap/access.py), and the session's undo
-offer. A page with messages to show is not cached. CSRF tokens belong to a session, not to a
-page: pages are rendered with a placeholder that each response replaces with its own token.
+offer. A page with messages to show is not cached.
+
+CSRF tokens belong to a session, not to a page: pages are rendered with a placeholder where
+the token goes, and cached as the plain segments between the placeholders. Each response puts
+its own token (Django's get_token, masked afresh for every response) between them, so every
+session's pages carry its own token, in the forms that work without JavaScript and in
+`<body hx-headers>` for htmx alike, and no token is ever shared or cached.
+
+Compressed once. When a page is cached, its segments are also raw-deflated once
+(config/encoding.py), and a request that accepts gzip gets a gzip body spliced from those
+pieces with its token between them, instead of the whole page compressed again (GZipMiddleware
+leaves a response with a Content-Encoding alone). Django's BREACH defences stay as they are,
+and the splice adds one:
+
+- BREACH guesses a secret from compressed sizes: the attacker makes the page reflect a
+  guess, and a guess that matches the secret compresses into a back-reference, so the
+  response is shorter. That needs the secret and the reflected text in one LZ77 window.
+- Here the token is never compressed: it goes in a stored block of its own, whose size
+  (5 + 64 bytes) is the same for every token. No back-reference reaches it either: the
+  compressor held NUL bytes in its place, which no segment contains (checked when the page
+  is cached; a page that held one is served uncompressed-then-gzipped by Django as before),
+  so no match can cover them. No guess, anywhere in the page, changes the response's size
+  by matching the token. (Cached pages hold no request text to reflect anyway: the key names
+  everything they show.)
+- Django masks the token afresh on each response, so a size leaked about any other part of
+  the page says nothing about the next token; the random-length gzip file name of Django's
+  GZipMiddleware ("Heal the BREACH") is added to these responses too.
+
+Clients that do not accept gzip (or say `gzip;q=0`) get the plain segments joined by their
+token; either way the response says `Vary: Accept-Encoding`.
 """
 
 import hashlib
@@ -18,14 +46,17 @@ import hashlib
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from config import encoding
 from roadmap import access, undo, versions
 
-CSRF_PLACEHOLDER = "csrf-placeholder-0d9f4c2a"
+# NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
+CSRF_PLACEHOLDER = encoding.GAP.decode() * CSRF_TOKEN_LENGTH
 TIMEOUT = 24 * 60 * 60
 
 
@@ -43,15 +74,36 @@ def render_page(request, template, context, key=None, status=200):
     # An undo offer (roadmap/undo.py) shows on every page of the session until taken.
     offer = undo.latest_offer(request)
     parts = [*key, access.is_curator(request.user), offer and offer["token"]] if cacheable else None
-    key = _digest("page", parts) if cacheable else None
-    content = cache.get(key) if cacheable else None
-    if content is None:  # kept as bytes: no encoding of a large page on every view
+    key = _digest("page:2", parts) if cacheable else None
+    entry = cache.get(key) if cacheable else None
+    if entry is None:
         placeholder = {"csrf_token": CSRF_PLACEHOLDER}
         content = render_to_string(template, {**context(), **placeholder}, request).encode()
+        # Kept as bytes: no encoding of a large page on every view.
+        segments = tuple(content.split(CSRF_PLACEHOLDER.encode()))
+        entry = (segments, None)
         if cacheable:
-            cache.set(key, content, TIMEOUT)
-    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return HttpResponse(content, status=status)
+            entry = (segments, encoding.deflate_segments(segments, len(CSRF_PLACEHOLDER)))
+            cache.set(key, entry, TIMEOUT)
+    return _response(request, *entry, status)
+
+
+def _response(request, segments, pieces, status):
+    """The page with this response's token; gzip-spliced when the page was compressed and
+    the request accepts gzip, plain otherwise."""
+    token = get_token(request).encode()
+    if (
+        pieces is not None
+        and len(token) == len(CSRF_PLACEHOLDER)
+        and encoding.accepts_gzip(request)
+    ):
+        response = HttpResponse(encoding.gzip_body(segments, pieces, token), status=status)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(token.join(segments), status=status)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response.headers["Content-Length"] = str(len(response.content))
+    return response
 
 
 def prerender_steps(request, page, partial):
@@ -66,7 +118,7 @@ def prerender_steps(request, page, partial):
     keys = {}
     for phase in page.phases:
         for step in phase.steps.all():
-            keys[_digest("step", _step_parts(page, step))] = step
+            keys[_digest("step:2", _step_parts(page, step))] = step
     found = cache.get_many(list(keys))
     fresh = {}
     for key, step in keys.items():
