@@ -19,23 +19,31 @@ session's pages carry its own token, in the forms that work without JavaScript a
 
 Compressed once. When a page is cached, its segments are also raw-deflated once
 (config/encoding.py), and a request that accepts gzip gets a gzip body spliced from those
-pieces with its token between them, instead of the whole page compressed again (GZipMiddleware
-leaves a response with a Content-Encoding alone). Django's BREACH defences stay as they are,
-and the splice adds one:
+pieces with its token between them, instead of the whole page compressed again on every
+response (our GZipMiddleware leaves a response with a Content-Encoding alone).
 
-- BREACH guesses a secret from compressed sizes: the attacker makes the page reflect a
-  guess, and a guess that matches the secret compresses into a back-reference, so the
-  response is shorter. That needs the secret and the reflected text in one LZ77 window.
-- Here the token is never compressed: it goes in a stored block of its own, whose size
-  (5 + 64 bytes) is the same for every token. No back-reference reaches it either: the
-  compressor held NUL bytes in its place, which no segment contains (checked when the page
-  is cached; a page that held one is served uncompressed-then-gzipped by Django as before),
-  so no match can cover them. No guess, anywhere in the page, changes the response's size
-  by matching the token. (Cached pages hold no request text to reflect anyway: the key names
-  everything they show.)
-- Django masks the token afresh on each response, so a size leaked about any other part of
-  the page says nothing about the next token; the random-length gzip file name of Django's
-  GZipMiddleware ("Heal the BREACH") is added to these responses too.
+Why that keeps Django's BREACH protection, and adds to it. BREACH reads a secret from
+compressed sizes: the attacker has the victim's browser request a page that reflects a guess
+(a query string, stored text), and watches the sizes on the wire; a guess that matches the
+secret compresses into a back-reference, so that response is shorter. That needs the secret
+and the reflected text in one deflate window. Django answers with two defences, both kept:
+
+- The token is masked afresh on every response (get_token is called per response, never
+  cached), so its bytes differ each time and the session's secret never appears as such: a
+  size measured on one response says nothing about the next one's token.
+- Heal the BREACH: gzip bodies carry a file name of random length (0-99 bytes), as
+  GZipMiddleware's do, blurring any size difference.
+
+And the splice takes the token out of compression altogether. It travels in a stored
+(uncompressed) block of its own, 5 + 64 bytes whatever its value. The pieces around it were
+compressed before any token existed, with NUL bytes standing in its place; a back-reference
+only copies bytes equal to the ones it encodes, and the segments hold no NUL (checked when
+the page is cached; a page that holds one is not spliced, and GZipMiddleware compresses it
+per response as Django always has), so nothing refers into the token either. The size of a
+response is the header, the pieces and the fixed blocks: no reflected guess anywhere in the
+page can change it by matching the token. Other text on a page is compressed as it would be
+by GZipMiddleware, in the same window as whatever the page reflects; the cache changes nothing
+there except that the bytes are those of the response that filled it.
 
 Clients that do not accept gzip (or say `gzip;q=0`) get the plain segments joined by their
 token; either way the response says `Vary: Accept-Encoding`.
@@ -58,6 +66,9 @@ from roadmap import access, undo, versions
 # NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
 CSRF_PLACEHOLDER = encoding.GAP.decode() * CSRF_TOKEN_LENGTH
 TIMEOUT = 24 * 60 * 60
+# Key kinds, renamed when what is stored changes shape (now: segments and their deflated
+# pieces, NUL placeholders), so a shared cache never hands a new server an old entry.
+PAGE, STEP = "page:2", "step:2"
 
 
 def _digest(kind, parts):
@@ -74,7 +85,7 @@ def render_page(request, template, context, key=None, status=200):
     # An undo offer (roadmap/undo.py) shows on every page of the session until taken.
     offer = undo.latest_offer(request)
     parts = [*key, access.is_curator(request.user), offer and offer["token"]] if cacheable else None
-    key = _digest("page:2", parts) if cacheable else None
+    key = _digest(PAGE, parts) if cacheable else None
     entry = cache.get(key) if cacheable else None
     if entry is None:
         placeholder = {"csrf_token": CSRF_PLACEHOLDER}
@@ -118,7 +129,7 @@ def prerender_steps(request, page, partial):
     keys = {}
     for phase in page.phases:
         for step in phase.steps.all():
-            keys[_digest("step:2", _step_parts(page, step))] = step
+            keys[_digest(STEP, _step_parts(page, step))] = step
     found = cache.get_many(list(keys))
     fresh = {}
     for key, step in keys.items():
