@@ -210,3 +210,16 @@ def test_a_page_with_a_nul_byte_is_served_right_without_the_splice(enrollment, m
 
     assert response["Content-Encoding"] == "gzip"  # by GZipMiddleware, as before
     assert _unmask_cipher_token(only_token(html(response))) == secret(client)
+
+
+@pytest.mark.parametrize(("accept", "compressed"), [("gzip", True), ("gzip;q=0", False)])
+def test_pages_that_are_not_cached_are_compressed_only_when_gzip_is_accepted(
+    enrollment, accept, compressed
+):
+    client = session(enrollment.user)
+
+    response = client.get(reverse("roadmap:catalogue"), HTTP_ACCEPT_ENCODING=accept)
+
+    assert (response.get("Content-Encoding") == "gzip") is compressed
+    assert "Accept-Encoding" in response["Vary"]
+    assert "<html" in html(response)
