@@ -164,9 +164,11 @@ class Client:
     def cookie_header(self):
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
-    def request(self, method, path, form=None):
-        """Returns (status, headers, body bytes)."""
+    def request(self, method, path, form=None, gzip=False):
+        """Returns (status, headers, body bytes), the body as sent (compressed if gzip)."""
         headers = {"Host": f"127.0.0.1:{self.port}", "Connection": "close"}
+        if gzip:
+            headers["Accept-Encoding"] = "gzip"
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None

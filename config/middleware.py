@@ -1,5 +1,6 @@
-"""Small middleware of our own: the Permissions-Policy header, malformed requests, the
-database-outage page, and error pages that cannot fail on the request they report."""
+"""Small middleware of our own: the Permissions-Policy header, gzip that honours `q=0`,
+malformed requests, the database-outage page, and error pages that cannot fail on the request
+they report."""
 
 import email.parser
 import email.policy
@@ -17,10 +18,14 @@ from django.core.exceptions import (
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.middleware import gzip
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+
+from config.encoding import accepts_gzip
 
 logger = logging.getLogger("django.request")
 
@@ -34,6 +39,20 @@ def permissions_policy(get_response):
         return response
 
     return middleware
+
+
+class GZipMiddleware(gzip.GZipMiddleware):
+    """Django's gzip, for requests that accept it by RFC 9110's rules: Django's own check
+    looks for the word, so it would compress for `Accept-Encoding: gzip;q=0`. Cached pages
+    arrive already compressed (roadmap/fragments.py), which Django's leaves alone."""
+
+    def process_response(self, request, response):
+        if accepts_gzip(request):
+            return super().process_response(request, response)
+        worth_it = response.streaming or len(response.content) >= 200  # as Django's decides
+        if worth_it and not response.has_header("Content-Encoding"):
+            patch_vary_headers(response, ("Accept-Encoding",))
+        return response
 
 
 URLENCODED = "application/x-www-form-urlencoded"

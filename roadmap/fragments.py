@@ -10,20 +10,59 @@ only stores and serves what they name.
 
 The key also holds what else the page shows: the language, the time zone, and whether the
 user is a curator (the admin link in the header, roadmap/access.py), and the session's undo
-offer. A page with messages to show is not cached. CSRF tokens belong to a session, not to a
-page: pages are rendered with a placeholder that each response replaces with its own token.
+offer. A page with messages to show is not cached.
+
+CSRF tokens belong to a session, not to a page: pages are rendered with a placeholder where
+the token goes, and cached as the plain segments between the placeholders. Each response puts
+its own token (Django's get_token, masked afresh for every response) between them, so every
+session's pages carry its own token, in the forms that work without JavaScript and in
+`<body hx-headers>` for htmx alike, and no token is ever shared or cached.
+
+Compressed once. When a page is cached, its segments are also raw-deflated once
+(config/encoding.py), and a request that accepts gzip gets a gzip body spliced from those
+pieces with its token between them, instead of the whole page compressed again on every
+response (our GZipMiddleware leaves a response with a Content-Encoding alone).
+
+Why that keeps Django's BREACH protection, and adds to it. BREACH reads a secret from
+compressed sizes: the attacker has the victim's browser request a page that reflects a guess
+(a query string, stored text), and watches the sizes on the wire; a guess that matches the
+secret compresses into a back-reference, so that response is shorter. That needs the secret
+and the reflected text in one deflate window. Django answers with two defences, both kept:
+
+- The token is masked afresh on every response (get_token is called per response, never
+  cached), so its bytes differ each time and the session's secret never appears as such: a
+  size measured on one response says nothing about the next one's token.
+- Heal the BREACH: gzip bodies carry a file name of random length (0-99 bytes), as
+  GZipMiddleware's do, blurring any size difference.
+
+And the splice takes the token out of compression altogether. It travels in a stored
+(uncompressed) block of its own, 5 + 64 bytes whatever its value. The pieces around it were
+compressed before any token existed, with NUL bytes standing in its place; a back-reference
+only copies bytes equal to the ones it encodes, and the segments hold no NUL (checked when
+the page is cached; a page that holds one is not spliced, and GZipMiddleware compresses it
+per response as Django always has), so nothing refers into the token either. The size of a
+response is the header, the pieces and the fixed blocks: no reflected guess anywhere in the
+page can change it by matching the token. Other text on a page is compressed as it would be
+by GZipMiddleware, in the same window as whatever the page reflects; the cache changes nothing
+there except that the bytes are those of the response that filled it.
+
+Clients that do not accept gzip (or say `gzip;q=0`) get the plain segments joined by their
+token; either way the response says `Vary: Accept-Encoding`.
 """
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from config import encoding
 from roadmap import access, undo, versions
 
-CSRF_PLACEHOLDER = "csrf-placeholder-0d9f4c2a"
+# NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
+CSRF_PLACEHOLDER = encoding.GAP.decode() * CSRF_TOKEN_LENGTH
 TIMEOUT = 24 * 60 * 60
 
 
@@ -37,14 +76,35 @@ def render_page(request, template, context, key=None, status=200):
     offer = undo.latest_offer(request)
     parts = [*key, access.is_curator(request.user), offer and offer["token"]] if cacheable else None
     key = versions.page_key(parts) if cacheable else None
-    content = cache.get(key) if cacheable else None
-    if content is None:  # kept as bytes: no encoding of a large page on every view
+    entry = cache.get(key) if cacheable else None
+    if entry is None:
         placeholder = {"csrf_token": CSRF_PLACEHOLDER}
         content = render_to_string(template, {**context(), **placeholder}, request).encode()
+        # Kept as bytes: no encoding of a large page on every view.
+        segments = tuple(content.split(CSRF_PLACEHOLDER.encode()))
+        entry = (segments, None)
         if cacheable:
-            cache.set(key, content, TIMEOUT)
-    content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return HttpResponse(content, status=status)
+            entry = (segments, encoding.deflate_segments(segments, len(CSRF_PLACEHOLDER)))
+            cache.set(key, entry, TIMEOUT)
+    return _response(request, *entry, status)
+
+
+def _response(request, segments, pieces, status):
+    """The page with this response's token; gzip-spliced when the page was compressed and
+    the request accepts gzip, plain otherwise."""
+    token = get_token(request).encode()
+    if (
+        pieces is not None
+        and len(token) == len(CSRF_PLACEHOLDER)
+        and encoding.accepts_gzip(request)
+    ):
+        response = HttpResponse(encoding.gzip_body(segments, pieces, token), status=status)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(token.join(segments), status=status)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response.headers["Content-Length"] = str(len(response.content))
+    return response
 
 
 def prerender_steps(request, page, partial):

@@ -101,6 +101,12 @@ def page_versions(slug, user):
     return PageVersions(roadmap_id=row[0], enrollment_id=row[3], key=tuple(row))
 
 
+# Key kinds, renamed when what is stored changes shape (now: a page's segments and their
+# deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
+# new server an old entry.
+PAGE, STEP = "page:2", "step:2"
+
+
 def _digest(kind, parts):
     parts = [*parts, translation.get_language(), timezone.get_current_timezone_name()]
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -109,7 +115,7 @@ def _digest(kind, parts):
 def page_key(parts):
     """The cache key of a whole rendered page: `parts` are what it was rendered from (the
     versions of `page_versions` and whatever else it shows), plus the language and time zone."""
-    return _digest("page", parts)
+    return _digest(PAGE, parts)
 
 
 def step_key(page, step):
@@ -121,9 +127,9 @@ def step_key(page, step):
     """
     parts = [*content_key(page.roadmap), step.pk]
     if page.enrollment is None:
-        return _digest("step", [*parts, "not enrolled"])
+        return _digest(STEP, [*parts, "not enrolled"])
     return _digest(
-        "step",
+        STEP,
         [
             *parts,
             page.enrollment.pk,

@@ -1,0 +1,92 @@
+"""gzip for responses: which requests accept it, and gzip bodies spliced per response from
+pieces compressed once (roadmap/fragments.py explains why the splice keeps CSRF tokens safe).
+
+A body is plain segments with a secret (the same one, a CSRF token) between each two. The
+segments are raw-deflated once, by one compressor that also sees a stand-in for each secret:
+GAP bytes, of the secret's length, that no segment contains. Each piece ends on a sync flush
+(byte-aligned, nothing pending) and the stand-in's own output is thrown away. A response is
+then the gzip header, the pieces with the secret between them as a stored (uncompressed)
+block, a final empty block, and the CRC and length of the plain text.
+
+Why the decompressed text is right: the compressor's window holds the stand-in where the
+decompressor's holds the secret, and both are the same length, so every distance agrees. A
+back-reference copies bytes equal to the ones being encoded; those come from segments, which
+hold no GAP byte, so no reference ever reaches into a stand-in (or a secret).
+"""
+
+import re
+import secrets
+import struct
+import zlib
+
+from django.middleware.gzip import GZipMiddleware
+
+GAP = b"\0"  # never in a page: forms refuse NUL, PostgreSQL cannot store it
+LEVEL = 2  # measured on the ~100 KB roadmap page: README, "Cached pages"
+QVALUE = re.compile(r"(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\Z")
+# The gzip header (RFC 1952): deflate, a file name follows, no time, unknown OS.
+HEADER = bytes([0x1F, 0x8B, 8, 0x08, 0, 0, 0, 0, 0, 0xFF])
+FINAL_EMPTY_BLOCK = b"\x03\x00"
+
+
+def accepts_gzip(request):
+    """Whether the request's Accept-Encoding allows gzip (RFC 9110, 12.5.3): named (or
+    x-gzip, or `*`) with a weight above zero. `gzip;q=0` means no; a malformed weight, too."""
+    weights = {}
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, __, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                value = value.strip()
+                weight = float(value) if QVALUE.match(value) else 0.0
+        coding = coding.lower()
+        weights[coding] = min(weights.get(coding, weight), weight)
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in weights:
+            return weights[coding] > 0
+    return False
+
+
+def deflate_segments(segments, secret_length, level=LEVEL):
+    """Each segment raw-deflated, in order, with a secret of `secret_length` bytes between
+    each two; None if a segment holds a GAP byte (then the splice would not be safe)."""
+    if any(GAP in segment for segment in segments):
+        return None
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    stand_in = GAP * secret_length
+    pieces = []
+    for number, segment in enumerate(segments):
+        if number:
+            compressor.compress(stand_in)
+            compressor.flush(zlib.Z_SYNC_FLUSH)  # output dropped: the secret goes here
+        pieces.append(compressor.compress(segment) + compressor.flush(zlib.Z_SYNC_FLUSH))
+    return tuple(pieces)
+
+
+def stored_block(data):
+    """`data` as a non-final stored deflate block: its length is all it tells."""
+    return struct.pack("<BHH", 0, len(data), 0xFFFF ^ len(data)) + data
+
+
+def gzip_body(segments, pieces, secret):
+    """The gzip member whose text is the segments joined by `secret` (bytes), from the
+    segments' pieces (deflate_segments, made for a secret of this length)."""
+    crc = 0
+    for number, segment in enumerate(segments):
+        if number:
+            crc = zlib.crc32(secret, crc)
+        crc = zlib.crc32(segment, crc)
+    size = sum(map(len, segments)) + len(secret) * (len(segments) - 1)
+    # Heal the BREACH, as Django's GZipMiddleware does: a file name of random length.
+    name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\0"
+    return b"".join(
+        [
+            HEADER,
+            name,
+            stored_block(secret).join(pieces),
+            FINAL_EMPTY_BLOCK,
+            struct.pack("<II", crc, size & 0xFFFFFFFF),
+        ]
+    )
