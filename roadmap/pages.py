@@ -37,6 +37,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
+from roadmap.outline import roadmap_outline
 from roadmap.progress import (
     RoadmapProgress,
     StepCounts,
@@ -415,4 +416,91 @@ def continue_card(user):
         step=milestone.step,
         milestone=milestone,
         percent=summary.overall.percent,
+    )
+
+
+@dataclass(frozen=True)
+class TickedMilestone:
+    pk: int
+    key: str
+    title: str
+    is_done: bool
+
+
+@dataclass(frozen=True)
+class TickedStep:
+    key: str
+    title: str
+    number: str
+    state: StepState
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class TickedPhase:
+    key: str
+    title: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    """What a tick's response shows: the ticked milestone, its step's state, its phase's
+    progress and the overall progress with the next step. Templates read it as they read a
+    RoadmapPage (`page`) and its phase, step and milestone."""
+
+    roadmap: Roadmap
+    enrollment: Enrollment
+    progress: RoadmapProgress
+    next_step: object  # an outline.OutlineStep, or None when everything is done or skipped
+    phase: TickedPhase
+    step: TickedStep
+    milestone: TickedMilestone
+
+
+def learner_marks(enrollment):
+    """(ids of the milestones the learner has done, ids of the steps they skipped), in one
+    query."""
+    done = MilestoneProgress.objects.filter(
+        enrollment=enrollment, done_at__isnull=False
+    ).values_list("milestone_id", Value(False))
+    skipped = StepSkip.objects.filter(enrollment=enrollment).values_list("step_id", Value(True))
+    marks = {False: set(), True: set()}
+    for pk, is_skip in done.union(skipped, all=True):
+        marks[bool(is_skip)].add(pk)
+    return marks[False], marks[True]
+
+
+def step_progress(enrollment, milestone_id):
+    """The learner's progress around one live milestone of their roadmap (see StepProgress),
+    in one query whatever the roadmap's size: the content comes from the cached outline."""
+    content = roadmap_outline(enrollment.roadmap)
+    done, skipped = learner_marks(enrollment)
+    rows = [
+        StepCounts(
+            step_id=step.pk,
+            phase_id=step.phase_id,
+            hours=step.hours,
+            total=len(step.milestones),
+            done=sum(m.pk in done for m in step.milestones),
+            skipped=step.pk in skipped,
+        )
+        for step in content.steps
+    ]
+    result = summarise(rows)
+    milestone = content.milestones[milestone_id]
+    step = content.by_id[milestone.step_id]
+    phase = content.phases[step.phase_id]
+    return StepProgress(
+        roadmap=enrollment.roadmap,
+        enrollment=enrollment,
+        progress=result,
+        next_step=content.by_id.get(result.next_step_id),
+        phase=TickedPhase(phase.key, phase.title, result.phases[phase.pk]),
+        step=TickedStep(
+            step.key, step.title, step.number, result.states[step.pk], result.steps[step.pk]
+        ),
+        milestone=TickedMilestone(
+            milestone.pk, milestone.key, milestone.title, milestone.pk in done
+        ),
     )
