@@ -4,6 +4,9 @@ What a tick's response needs of the content (numbers, keys, titles, hours, which
 belongs to which step), without the prerequisites, skills and resources of the full page.
 It depends on the content only, so it is built once per content version (roadmap/versions.py)
 and shared by every learner, like the map's layout; a few KB even for a 500-step roadmap.
+Each process also keeps the outlines it used last, so that a tick neither asks the cache nor
+unpickles anything: a key names one version of one roadmap's content (its id, creation time
+and content version), which never changes once written, so a process's copy cannot be stale.
 """
 
 from dataclasses import dataclass
@@ -12,6 +15,9 @@ from django.core.cache import cache
 
 from roadmap import fragments, versions
 from roadmap.models import Milestone, Phase, Step
+
+LOCAL_SIZE = 32  # outlines kept by each process: content versions, not learners
+_local = {}
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,18 @@ def _build(roadmap):
 def roadmap_outline(roadmap):
     """The outline of this version of the roadmap's content (three queries when not cached)."""
     key = versions.content_cache_key("roadmap-outline", roadmap)
-    outline = cache.get(key)
+    outline = _local.get(key)
     if outline is None:
-        outline = _build(roadmap)
-        cache.set(key, outline, fragments.TIMEOUT)
+        outline = cache.get(key)
+        if outline is None:
+            outline = _build(roadmap)
+            cache.set(key, outline, fragments.TIMEOUT)
+        while len(_local) >= LOCAL_SIZE:
+            del _local[next(iter(_local))]  # the oldest
+        _local[key] = outline
     return outline
+
+
+def forget():
+    """Drop this process's outlines (tests: a rolled-back database reuses ids and times)."""
+    _local.clear()

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -458,17 +459,27 @@ class StepProgress:
     milestone: TickedMilestone
 
 
+_MARKS_SQL = """
+    SELECT milestone_id, 0 FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
+    UNION ALL
+    SELECT step_id, 1 FROM {skip} WHERE enrollment_id = %s
+"""
+
+
 def learner_marks(enrollment):
     """(ids of the milestones the learner has done, ids of the steps they skipped), in one
-    query."""
-    done = MilestoneProgress.objects.filter(
-        enrollment=enrollment, done_at__isnull=False
-    ).values_list("milestone_id", Value(False))
-    skipped = StepSkip.objects.filter(enrollment=enrollment).values_list("step_id", Value(True))
-    marks = {False: set(), True: set()}
-    for pk, is_skip in done.union(skipped, all=True):
-        marks[bool(is_skip)].add(pk)
-    return marks[False], marks[True]
+    query. Written in SQL: it runs on every tick, where building it with the ORM took longer
+    than running it."""
+    sql = _MARKS_SQL.format(
+        progress=connection.ops.quote_name(MilestoneProgress._meta.db_table),
+        skip=connection.ops.quote_name(StepSkip._meta.db_table),
+    )
+    marks = ([], [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [enrollment.pk, enrollment.pk])
+        for pk, is_skip in cursor.fetchall():
+            marks[is_skip].append(pk)
+    return set(marks[0]), set(marks[1])
 
 
 def step_progress(enrollment, milestone_id):
