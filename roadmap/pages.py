@@ -156,26 +156,70 @@ def current_enrollment(user, roadmap):
     return current_enrollments(user).filter(roadmap=roadmap).first()
 
 
+_CONTENT_KEPT = 4  # content versions each process keeps unpickled (roadmap_content)
+_content = {}
+
+
 def roadmap_content(roadmap):
     """The roadmap's live phases with their steps, skills, prerequisites, resources and
     milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
-    pages share one copy until the content changes. Each call returns fresh objects."""
+    pages share one copy until the content changes. Each call returns fresh objects.
+
+    Each process also keeps the last few versions it unpickled and hands out shallow copies
+    of them (roadmap/outline.py says why a process's copy of a content version cannot be
+    stale): unpickling hundreds of model instances was the largest cost of a page after a
+    tick."""
     key = versions.content_cache_key("roadmap-content", roadmap)
-    phases = cache.get(key)
+    phases = _content.get(key)
     if phases is None:
-        steps = Step.objects.live().prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.all()),
-            Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
-            "resources",
-            Prefetch("milestones", queryset=Milestone.objects.live()),
-        )
-        phases = list(
-            Phase.objects.live()
-            .filter(roadmap=roadmap)
-            .prefetch_related(Prefetch("steps", queryset=steps))
-        )
-        cache.set(key, phases, fragments.TIMEOUT)
-    return phases
+        phases = cache.get(key)
+        if phases is None:
+            steps = Step.objects.live().prefetch_related(
+                Prefetch("skills", queryset=Skill.objects.all()),
+                Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
+                "resources",
+                Prefetch("milestones", queryset=Milestone.objects.live()),
+            )
+            phases = list(
+                Phase.objects.live()
+                .filter(roadmap=roadmap)
+                .prefetch_related(Prefetch("steps", queryset=steps))
+            )
+            cache.set(key, phases, fragments.TIMEOUT)
+        while len(_content) >= _CONTENT_KEPT:
+            del _content[next(iter(_content))]
+        _content[key] = phases
+    return [_fresh(phase) for phase in phases]
+
+
+def _fresh(instance):
+    """A copy of a model instance and of the instances prefetched under it, sharing their
+    field values: what a page sets on its copies (a step's state, a milestone's done flag)
+    stays on them."""
+    copy = object.__new__(type(instance))
+    copy.__dict__ = {**instance.__dict__}
+    state = copy._state = object.__new__(type(instance._state))
+    state.__dict__ = {**instance._state.__dict__}
+    if "fields_cache" in state.__dict__:  # related objects: the shared originals
+        state.fields_cache = {**state.fields_cache}
+    prefetched = instance.__dict__.get("_prefetched_objects_cache")
+    if prefetched:
+        copy._prefetched_objects_cache = {
+            name: _fresh_queryset(queryset) for name, queryset in prefetched.items()
+        }
+    return copy
+
+
+def _fresh_queryset(queryset):
+    copy = object.__new__(type(queryset))
+    copy.__dict__ = {**queryset.__dict__}
+    copy._result_cache = [_fresh(instance) for instance in queryset._result_cache]
+    return copy
+
+
+def forget_content():
+    """Drop this process's copies of roadmap content (tests: see roadmap/outline.py)."""
+    _content.clear()
 
 
 def roadmap_page(slug, user=None, with_history=True, preview=False):
