@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -366,6 +366,21 @@ def map_geometry(roadmap, phases):
     return geometry
 
 
+def _step_urls(slug, keys):
+    """{step key: its page's URL}, kept per process for the last few roadmaps' content (the
+    map links every step; reversing hundreds of URLs cost more than drawing them)."""
+    cache_key = (get_script_prefix(), slug, keys)
+    urls = _urls.get(cache_key)
+    if urls is None:
+        if len(_urls) >= _CONTENT_KEPT:
+            del _urls[next(iter(_urls))]
+        urls = _urls[cache_key] = {key: step_url(slug, key) for key in keys}
+    return urls
+
+
+_urls = {}
+
+
 def _mark(step):
     if step.state == StepState.NOT_STARTED:
         return (
@@ -388,7 +403,7 @@ def roadmap_map(page):
         legend = tuple(
             (svg.legend_icon(mark), svg.MARK_SENTENCES[mark]) for mark in map_layout.StepMark
         )
-    hrefs = {node.key: step_url(page.roadmap.slug, node.key) for node in geometry.nodes}
+    hrefs = _step_urls(page.roadmap.slug, tuple(node.key for node in geometry.nodes))
     steps = ngettext("%(count)d step", "%(count)d steps", len(geometry.nodes)) % {
         "count": len(geometry.nodes)
     }

@@ -12,9 +12,9 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from roadmap.map_layout import StepMark, clip, text_width
 
@@ -218,6 +218,24 @@ def _rounded(points, radius=5):
     return "".join(d)
 
 
+def _words():
+    return {
+        "step": _("Step %(number)s: %(title)s"),
+        "next step": _("next step"),
+        "next": _("Next"),
+        **{mark: str(MARK_SENTENCES[mark]) for mark in StepMark},
+        **{f"short {mark}": str(MARK_WORDS[mark]) for mark in StepMark},
+    }
+
+
+# A box depends on its node (content), its mark and whether it is the next step, and the
+# language: after a tick one or two boxes of a map change, so the others come from here.
+# Bounded: a few hundred steps times four marks.
+@functools.lru_cache(maxsize=8192)
+def _drawn_node(node, ident, href, mark, is_next, language):
+    return _node(node, ident, href, mark, is_next, _words())
+
+
 def _node(node, ident, href, mark, is_next, words):
     """One step's box, a link, drawn in its own coordinates. A map has hundreds of steps, so
     this is plain string formatting (every text escaped) with the translations looked up
@@ -295,16 +313,12 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
         edges.append(
             f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'
         )
-    words = {
-        "step": _("Step %(number)s: %(title)s"),
-        "next step": _("next step"),
-        "next": _("Next"),
-        **{mark: str(MARK_SENTENCES[mark]) for mark in StepMark},
-        **{f"short {mark}": str(MARK_WORDS[mark]) for mark in StepMark},
-    }
+    language = get_language()
     for node in geometry.nodes:
         groups[node.phase][1].append(
-            _node(node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, words)
+            _drawn_node(
+                node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, language
+            )
         )
     defs = "".join(
         f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
