@@ -49,6 +49,12 @@ def ring(percent, label, ident):
 
 def bars(items, title, ident, width=360):
     """Horizontal bars, one per (label, percent, caption) item, as one accessible image."""
+    return _bars(tuple(items), str(title), ident, width)
+
+
+# Pure: after a tick most of a dashboard's bar charts are drawn again unchanged.
+@functools.lru_cache(maxsize=4096)
+def _bars(items, title, ident, width):
     row = 38
     height = max(row * len(items), row)
     rows = []
@@ -81,29 +87,40 @@ def bars(items, title, ident, width=360):
     )
 
 
+# One week of the heatmap: after a tick only the current week's column changes, so the other
+# 52 come from here (bounded: a year of weeks for a few hundred learners per process).
+@functools.lru_cache(maxsize=16384)
+def _heat_column(x, top, days, language):
+    cells = []
+    tips = {}  # count -> its translated sentence: a week shares a handful of counts
+    for weekday, (day, count, level) in enumerate(days):
+        date = day.isoformat()
+        if count not in tips:
+            tips[count] = ngettext(
+                "%(date)s: %(count)d milestone", "%(date)s: %(count)d milestones", count
+            )
+        tip = escape(tips[count] % {"date": date, "count": count})
+        # Numbers and ISO dates need no escaping; plain formatting keeps 371 cells cheap.
+        y = top + weekday * (CELL + GAP)
+        cells.append(
+            f'<rect class="heat heat--{level}" x="{x}" y="{y}" width="{CELL}" '
+            f'height="{CELL}" rx="2" data-date="{date}" data-count="{count}">'
+            f"<title>{tip}</title></rect>"
+        )
+    return "".join(cells)
+
+
 def heatmap(columns, title, ident):
     """A GitHub-style year of days: one column per week, Monday at the top, month labels."""
     top = 18
     width = LABEL_WIDTH + len(columns) * (CELL + GAP)
     height = top + 7 * (CELL + GAP)
     cells, months, last_month = [], [], None
-    tips = {}  # count -> its translated sentence: 371 cells share a handful of counts
+    language = get_language()
     for week, column in enumerate(columns):
         x = LABEL_WIDTH + week * (CELL + GAP)
-        for weekday, day in enumerate(column):
-            count, date = int(day.count), day.day.isoformat()
-            if count not in tips:
-                tips[count] = ngettext(
-                    "%(date)s: %(count)d milestone", "%(date)s: %(count)d milestones", count
-                )
-            tip = escape(tips[count] % {"date": date, "count": count})
-            # Numbers and ISO dates need no escaping; plain formatting keeps 371 cells cheap.
-            y = top + weekday * (CELL + GAP)
-            cells.append(
-                f'<rect class="heat heat--{int(day.level)}" x="{x}" y="{y}" width="{CELL}" '
-                f'height="{CELL}" rx="2" data-date="{date}" data-count="{count}">'
-                f"<title>{tip}</title></rect>"
-            )
+        days = tuple((day.day, int(day.count), int(day.level)) for day in column)
+        cells.append(_heat_column(x, top, days, language))
         first = column[0].day if column else None
         if first and first.month != last_month:
             if last_month is not None or first.day <= 7:
