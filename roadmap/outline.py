@@ -101,10 +101,19 @@ def roadmap_outline(roadmap):
         if outline is None:
             outline = _build(roadmap)
             cache.set(key, outline, fragments.TIMEOUT)
-        while len(_local) >= LOCAL_SIZE:
-            del _local[next(iter(_local))]  # the oldest
-        _local[key] = outline
+        keep(_local, key, outline, LOCAL_SIZE)
     return outline
+
+
+def keep(store, key, value, size):
+    """Put a value in a process's bounded store (a dict), dropping the oldest entries; safe
+    with threads (a threaded server): a lost race drops one entry more or fewer."""
+    while len(store) >= size:
+        try:
+            store.pop(next(iter(store)), None)
+        except (RuntimeError, StopIteration):  # changed by another thread meanwhile
+            break
+    store[key] = value
 
 
 def forget():

@@ -38,7 +38,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
-from roadmap.outline import roadmap_outline
+from roadmap.outline import keep, roadmap_outline
 from roadmap.progress import (
     RoadmapProgress,
     StepCounts,
@@ -186,9 +186,7 @@ def roadmap_content(roadmap):
                 .prefetch_related(Prefetch("steps", queryset=steps))
             )
             cache.set(key, phases, fragments.TIMEOUT)
-        while len(_content) >= _CONTENT_KEPT:
-            del _content[next(iter(_content))]
-        _content[key] = phases
+        keep(_content, key, phases, _CONTENT_KEPT)
     return [_fresh(phase) for phase in phases]
 
 
@@ -372,9 +370,8 @@ def _step_urls(slug, keys):
     cache_key = (get_script_prefix(), slug, keys)
     urls = _urls.get(cache_key)
     if urls is None:
-        if len(_urls) >= _CONTENT_KEPT:
-            del _urls[next(iter(_urls))]
-        urls = _urls[cache_key] = {key: step_url(slug, key) for key in keys}
+        urls = {key: step_url(slug, key) for key in keys}
+        keep(_urls, cache_key, urls, _CONTENT_KEPT)
     return urls
 
 
