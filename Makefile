@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrate content check-python clean bench-load bench-throughput bench-scale
+.PHONY: run serve test lint format migrate content check-python clean bench-load bench-throughput bench-active bench-scale
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Waypoint needs Python 3.11 or newer (found %s). Set PYTHON=python3.x." % sys.version.split()[0])'
@@ -55,6 +55,11 @@ bench-load: $(VENV)/.installed
 
 bench-throughput: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py --db $(DB) $(BENCH_ARGS)
+
+# 10 learners ticking with htmx and opening the roadmap page after each tick, against a bare
+# view in the same run; integrity and worker memory checked afterwards.
+bench-active: $(VENV)/.installed
+	$(BIN)/python bench/active.py --db $(DB) $(BENCH_ARGS)
 
 # PostgreSQL only (127.0.0.1:5432): 20,000 learners, one learner's query time vs an empty database.
 bench-scale: $(VENV)/.installed

@@ -1,4 +1,5 @@
-"""Shared code for the benchmarks that drive gunicorn over HTTP (load.py, throughput.py).
+"""Shared code for the benchmarks that drive gunicorn over HTTP (load.py, throughput.py,
+active.py).
 
 A throwaway database (an SQLite file, or a PostgreSQL database waypoint_bench_<pid> on
 127.0.0.1:5432 that is dropped afterwards), migrated, with the shipped content and learners
@@ -164,11 +165,9 @@ class Client:
     def cookie_header(self):
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
-    def request(self, method, path, form=None, gzip=False):
-        """Returns (status, headers, body bytes), the body as sent (compressed if gzip)."""
-        headers = {"Host": f"127.0.0.1:{self.port}", "Connection": "close"}
-        if gzip:
-            headers["Accept-Encoding"] = "gzip"
+    def request(self, method, path, form=None, headers=None):
+        """Returns (status, headers, body bytes); `headers` adds request headers."""
+        headers = {"Host": f"127.0.0.1:{self.port}", "Connection": "close", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None

@@ -125,4 +125,24 @@ def prerender_steps(request, page, partial):
             context = {"page": page, "step": step, "csrf_token": CSRF_PLACEHOLDER}
             fresh[key] = render_to_string(partial, context, request)
         step.html = mark_safe(found.get(key) or fresh[key])
+        step.html_key = key
+    cache.set_many(fresh, TIMEOUT)
+
+
+def prerender_phases(request, page, partial, extra):
+    """Give each phase of a roadmap page its rendered HTML (`phase.html`), cached per phase,
+    after prerender_steps: a phase's key holds its steps' keys and what the phase itself
+    shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
+    of the partial's context). After a tick only the ticked step's phase is rendered again."""
+    keys = {}
+    current = page.current_phase
+    for phase in page.phases:
+        keys[versions.phase_key(page, phase, current, extra)] = phase
+    found = cache.get_many(list(keys))
+    fresh = {}
+    for key, phase in keys.items():
+        if key not in found:
+            context = {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
+            fresh[key] = render_to_string(partial, context, request)
+        phase.html = mark_safe(found.get(key) or fresh[key])
     cache.set_many(fresh, TIMEOUT)

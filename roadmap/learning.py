@@ -6,9 +6,7 @@ state it wants (done or not done), so a double click or a second tab changes not
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from roadmap.models import (
@@ -66,28 +64,47 @@ def set_status(enrollment, status):
     enrollment.status = status
 
 
+# Tick in one statement: insert the row done, or mark an existing row done unless it already
+# is; the row count says whether anything changed. Django's bulk_create(update_conflicts=True)
+# cannot say "unless it already is" (a WHERE on the update), so it is written in SQL, which
+# SQLite (3.24+) and PostgreSQL both accept.
+_TICK_SQL = """
+    INSERT INTO {table} (enrollment_id, milestone_id, done_at, first_done_at)
+    VALUES (%s, %s, %s, %s)
+    ON CONFLICT (enrollment_id, milestone_id) DO UPDATE
+    SET done_at = excluded.done_at,
+        first_done_at = COALESCE({table}.first_done_at, excluded.done_at)
+    WHERE {table}.done_at IS NULL
+"""
+
+
 @transaction.atomic
 def set_milestone(enrollment, milestone, done, now=None):
-    """Mark a milestone done or not done; return whether anything changed."""
+    """Mark a milestone done or not done; return whether anything changed.
+
+    Three statements when something changes (the lock, the row, the log entry), two when not.
+    Unticking keeps the row (and its first-done date); unticking a milestone never ticked
+    writes nothing.
+    """
     now = now or timezone.now()
     lock(enrollment)
-    progress, _ = MilestoneProgress.objects.get_or_create(
-        enrollment=enrollment, milestone=milestone
-    )
-    rows = MilestoneProgress.objects.filter(pk=progress.pk)
     if done:
-        changed = rows.filter(done_at__isnull=True).update(
-            done_at=now, first_done_at=Coalesce(F("first_done_at"), Value(now))
-        )
+        table = connection.ops.quote_name(MilestoneProgress._meta.db_table)
+        with connection.cursor() as cursor:
+            when = connection.ops.adapt_datetimefield_value(now)
+            cursor.execute(_TICK_SQL.format(table=table), [enrollment.pk, milestone.pk, when, when])
+            changed = cursor.rowcount
         kind = Activity.Kind.TICKED
     else:
-        changed = rows.filter(done_at__isnull=False).update(done_at=None)
+        changed = MilestoneProgress.objects.filter(
+            enrollment=enrollment, milestone=milestone, done_at__isnull=False
+        ).update(done_at=None)
         kind = Activity.Kind.UNTICKED
     if changed:
         Activity.objects.create(
             enrollment=enrollment,
             kind=kind,
-            milestone=milestone,
+            milestone_id=milestone.pk,
             step_id=milestone.step_id,
             created_at=now,
         )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -16,7 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,6 +36,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
+from roadmap.outline import keep, roadmap_outline
 from roadmap.progress import (
     RoadmapProgress,
     StepCounts,
@@ -155,26 +157,68 @@ def current_enrollment(user, roadmap):
     return current_enrollments(user).filter(roadmap=roadmap).first()
 
 
+_CONTENT_KEPT = 4  # content versions each process keeps unpickled (roadmap_content)
+_content = {}
+
+
 def roadmap_content(roadmap):
     """The roadmap's live phases with their steps, skills, prerequisites, resources and
     milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
-    pages share one copy until the content changes. Each call returns fresh objects."""
+    pages share one copy until the content changes. Each call returns fresh objects.
+
+    Each process also keeps the last few versions it unpickled and hands out shallow copies
+    of them (roadmap/outline.py says why a process's copy of a content version cannot be
+    stale): unpickling hundreds of model instances was the largest cost of a page after a
+    tick."""
     key = versions.content_cache_key("roadmap-content", roadmap)
-    phases = cache.get(key)
+    phases = _content.get(key)
     if phases is None:
-        steps = Step.objects.live().prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.all()),
-            Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
-            "resources",
-            Prefetch("milestones", queryset=Milestone.objects.live()),
-        )
-        phases = list(
-            Phase.objects.live()
-            .filter(roadmap=roadmap)
-            .prefetch_related(Prefetch("steps", queryset=steps))
-        )
-        cache.set(key, phases, fragments.TIMEOUT)
-    return phases
+        phases = cache.get(key)
+        if phases is None:
+            steps = Step.objects.live().prefetch_related(
+                Prefetch("skills", queryset=Skill.objects.all()),
+                Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
+                "resources",
+                Prefetch("milestones", queryset=Milestone.objects.live()),
+            )
+            phases = list(
+                Phase.objects.live()
+                .filter(roadmap=roadmap)
+                .prefetch_related(Prefetch("steps", queryset=steps))
+            )
+            cache.set(key, phases, fragments.TIMEOUT)
+        keep(_content, key, phases, _CONTENT_KEPT)
+    return [_fresh(phase) for phase in phases]
+
+
+def _fresh(instance):
+    """A copy of a model instance and of the instances prefetched under it, sharing their
+    field values: what a page sets on its copies (a step's state, a milestone's done flag)
+    stays on them."""
+    copy = object.__new__(type(instance))
+    copy.__dict__ = {**instance.__dict__}
+    state = copy._state = object.__new__(type(instance._state))
+    state.__dict__ = {**instance._state.__dict__}
+    if "fields_cache" in state.__dict__:  # related objects: the shared originals
+        state.fields_cache = {**state.fields_cache}
+    prefetched = instance.__dict__.get("_prefetched_objects_cache")
+    if prefetched:
+        copy._prefetched_objects_cache = {
+            name: _fresh_queryset(queryset) for name, queryset in prefetched.items()
+        }
+    return copy
+
+
+def _fresh_queryset(queryset):
+    copy = object.__new__(type(queryset))
+    copy.__dict__ = {**queryset.__dict__}
+    copy._result_cache = [_fresh(instance) for instance in queryset._result_cache]
+    return copy
+
+
+def forget_content():
+    """Drop this process's copies of roadmap content (tests: see roadmap/outline.py)."""
+    _content.clear()
 
 
 def roadmap_page(roadmap, user=None, with_history=True, preview=False):
@@ -316,6 +360,20 @@ def map_geometry(roadmap, phases):
     return geometry
 
 
+def _step_urls(slug, keys):
+    """{step key: its page's URL}, kept per process for the last few roadmaps' content (the
+    map links every step; reversing hundreds of URLs cost more than drawing them)."""
+    cache_key = (get_script_prefix(), slug, keys)
+    urls = _urls.get(cache_key)
+    if urls is None:
+        urls = {key: step_url(slug, key) for key in keys}
+        keep(_urls, cache_key, urls, _CONTENT_KEPT)
+    return urls
+
+
+_urls = {}
+
+
 def _mark(step):
     if step.state == StepState.NOT_STARTED:
         return (
@@ -338,7 +396,7 @@ def roadmap_map(page):
         legend = tuple(
             (svg.legend_icon(mark), svg.MARK_SENTENCES[mark]) for mark in map_layout.StepMark
         )
-    hrefs = {node.key: step_url(page.roadmap.slug, node.key) for node in geometry.nodes}
+    hrefs = _step_urls(page.roadmap.slug, tuple(node.key for node in geometry.nodes))
     steps = ngettext("%(count)d step", "%(count)d steps", len(geometry.nodes)) % {
         "count": len(geometry.nodes)
     }
@@ -411,4 +469,101 @@ def continue_card(user):
         step=milestone.step,
         milestone=milestone,
         percent=summary.overall.percent,
+    )
+
+
+@dataclass(frozen=True)
+class TickedMilestone:
+    pk: int
+    key: str
+    title: str
+    is_done: bool
+
+
+@dataclass(frozen=True)
+class TickedStep:
+    key: str
+    title: str
+    number: str
+    state: StepState
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class TickedPhase:
+    key: str
+    title: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    """What a tick's response shows: the ticked milestone, its step's state, its phase's
+    progress and the overall progress with the next step. Templates read it as they read a
+    RoadmapPage (`page`) and its phase, step and milestone."""
+
+    roadmap: Roadmap
+    enrollment: Enrollment
+    progress: RoadmapProgress
+    next_step: object  # an outline.OutlineStep, or None when everything is done or skipped
+    phase: TickedPhase
+    step: TickedStep
+    milestone: TickedMilestone
+
+
+_MARKS_SQL = """
+    SELECT milestone_id, 0 FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
+    UNION ALL
+    SELECT step_id, 1 FROM {skip} WHERE enrollment_id = %s
+"""
+
+
+def learner_marks(enrollment):
+    """(ids of the milestones the learner has done, ids of the steps they skipped), in one
+    query. Written in SQL: it runs on every tick, where building it with the ORM took longer
+    than running it."""
+    sql = _MARKS_SQL.format(
+        progress=connection.ops.quote_name(MilestoneProgress._meta.db_table),
+        skip=connection.ops.quote_name(StepSkip._meta.db_table),
+    )
+    marks = ([], [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [enrollment.pk, enrollment.pk])
+        for pk, is_skip in cursor.fetchall():
+            marks[is_skip].append(pk)
+    return set(marks[0]), set(marks[1])
+
+
+def step_progress(enrollment, milestone_id):
+    """The learner's progress around one live milestone of their roadmap (see StepProgress),
+    in one query whatever the roadmap's size: the content comes from the cached outline."""
+    content = roadmap_outline(enrollment.roadmap)
+    done, skipped = learner_marks(enrollment)
+    rows = [
+        StepCounts(
+            step_id=step.pk,
+            phase_id=step.phase_id,
+            hours=step.hours,
+            total=len(step.milestones),
+            done=sum(m.pk in done for m in step.milestones),
+            skipped=step.pk in skipped,
+        )
+        for step in content.steps
+    ]
+    result = summarise(rows)
+    milestone = content.milestones[milestone_id]
+    step = content.by_id[milestone.step_id]
+    phase = content.phases[step.phase_id]
+    return StepProgress(
+        roadmap=enrollment.roadmap,
+        enrollment=enrollment,
+        progress=result,
+        next_step=content.by_id.get(result.next_step_id),
+        phase=TickedPhase(phase.key, phase.title, result.phases[phase.pk]),
+        step=TickedStep(
+            step.key, step.title, step.number, result.states[step.pk], result.steps[step.pk]
+        ),
+        milestone=TickedMilestone(
+            milestone.pk, milestone.key, milestone.title, milestone.pk in done
+        ),
     )

@@ -12,9 +12,9 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from roadmap.map_layout import StepMark, clip, text_width
 
@@ -49,6 +49,12 @@ def ring(percent, label, ident):
 
 def bars(items, title, ident, width=360):
     """Horizontal bars, one per (label, percent, caption) item, as one accessible image."""
+    return _bars(tuple(items), str(title), ident, width)
+
+
+# Pure: after a tick most of a dashboard's bar charts are drawn again unchanged.
+@functools.lru_cache(maxsize=4096)
+def _bars(items, title, ident, width):
     row = 38
     height = max(row * len(items), row)
     rows = []
@@ -81,29 +87,40 @@ def bars(items, title, ident, width=360):
     )
 
 
+# One week of the heatmap: after a tick only the current week's column changes, so the other
+# 52 come from here (bounded: a year of weeks for a few hundred learners per process).
+@functools.lru_cache(maxsize=16384)
+def _heat_column(x, top, days, language):
+    cells = []
+    tips = {}  # count -> its translated sentence: a week shares a handful of counts
+    for weekday, (day, count, level) in enumerate(days):
+        date = day.isoformat()
+        if count not in tips:
+            tips[count] = ngettext(
+                "%(date)s: %(count)d milestone", "%(date)s: %(count)d milestones", count
+            )
+        tip = escape(tips[count] % {"date": date, "count": count})
+        # Numbers and ISO dates need no escaping; plain formatting keeps 371 cells cheap.
+        y = top + weekday * (CELL + GAP)
+        cells.append(
+            f'<rect class="heat heat--{level}" x="{x}" y="{y}" width="{CELL}" '
+            f'height="{CELL}" rx="2" data-date="{date}" data-count="{count}">'
+            f"<title>{tip}</title></rect>"
+        )
+    return "".join(cells)
+
+
 def heatmap(columns, title, ident):
     """A GitHub-style year of days: one column per week, Monday at the top, month labels."""
     top = 18
     width = LABEL_WIDTH + len(columns) * (CELL + GAP)
     height = top + 7 * (CELL + GAP)
     cells, months, last_month = [], [], None
-    tips = {}  # count -> its translated sentence: 371 cells share a handful of counts
+    language = get_language()
     for week, column in enumerate(columns):
         x = LABEL_WIDTH + week * (CELL + GAP)
-        for weekday, day in enumerate(column):
-            count, date = int(day.count), day.day.isoformat()
-            if count not in tips:
-                tips[count] = ngettext(
-                    "%(date)s: %(count)d milestone", "%(date)s: %(count)d milestones", count
-                )
-            tip = escape(tips[count] % {"date": date, "count": count})
-            # Numbers and ISO dates need no escaping; plain formatting keeps 371 cells cheap.
-            y = top + weekday * (CELL + GAP)
-            cells.append(
-                f'<rect class="heat heat--{int(day.level)}" x="{x}" y="{y}" width="{CELL}" '
-                f'height="{CELL}" rx="2" data-date="{date}" data-count="{count}">'
-                f"<title>{tip}</title></rect>"
-            )
+        days = tuple((day.day, int(day.count), int(day.level)) for day in column)
+        cells.append(_heat_column(x, top, days, language))
         first = column[0].day if column else None
         if first and first.month != last_month:
             if last_month is not None or first.day <= 7:
@@ -218,6 +235,24 @@ def _rounded(points, radius=5):
     return "".join(d)
 
 
+def _words():
+    return {
+        "step": _("Step %(number)s: %(title)s"),
+        "next step": _("next step"),
+        "next": _("Next"),
+        **{mark: str(MARK_SENTENCES[mark]) for mark in StepMark},
+        **{f"short {mark}": str(MARK_WORDS[mark]) for mark in StepMark},
+    }
+
+
+# A box depends on its node (content), its mark and whether it is the next step, and the
+# language: after a tick one or two boxes of a map change, so the others come from here.
+# Bounded: a few hundred steps times four marks.
+@functools.lru_cache(maxsize=8192)
+def _drawn_node(node, ident, href, mark, is_next, language):
+    return _node(node, ident, href, mark, is_next, _words())
+
+
 def _node(node, ident, href, mark, is_next, words):
     """One step's box, a link, drawn in its own coordinates. A map has hundreds of steps, so
     this is plain string formatting (every text escaped) with the translations looked up
@@ -295,16 +330,12 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
         edges.append(
             f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'
         )
-    words = {
-        "step": _("Step %(number)s: %(title)s"),
-        "next step": _("next step"),
-        "next": _("Next"),
-        **{mark: str(MARK_SENTENCES[mark]) for mark in StepMark},
-        **{f"short {mark}": str(MARK_WORDS[mark]) for mark in StepMark},
-    }
+    language = get_language()
     for node in geometry.nodes:
         groups[node.phase][1].append(
-            _node(node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, words)
+            _drawn_node(
+                node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, language
+            )
         )
     defs = "".join(
         f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '

@@ -104,7 +104,7 @@ def page_versions(slug, user):
 # Key kinds, renamed when what is stored changes shape (now: a page's segments and their
 # deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
 # new server an old entry.
-PAGE, STEP = "page:2", "step:2"
+PAGE, STEP, PHASE = "page:2", "step:2", "phase:2"
 
 
 def _digest(kind, parts):
@@ -176,3 +176,15 @@ def connect():
         post_delete.connect(_content_saved, sender=model, dispatch_uid=f"content-{model.__name__}")
     for through in (Step.skills.through, Step.requires.through):
         m2m_changed.connect(_step_links_changed, sender=through, dispatch_uid=f"m2m-{through}")
+
+
+def phase_key(page, phase, current, extra):
+    """The cache key of one phase's HTML on a roadmap page (roadmap/fragments.py), after its
+    steps' keys are known: those keys, and what the phase itself shows (its tally, whether it
+    is the current phase and all skipped, and `extra`, the rest of the partial's context)."""
+    parts = [*content_key(page.roadmap), phase.pk, sorted(extra.items())]
+    parts += [[step.html_key for step in phase.steps.all()], current and current.pk]
+    if page.enrollment is not None:
+        parts += [page.enrollment.pk, page.enrollment.created_at, phase.all_skipped]
+        parts.append((phase.tally.total, phase.tally.done, phase.tally.skipped))
+    return _digest(PHASE, parts)

@@ -20,7 +20,11 @@ def empty_cache():
     """Each test starts with an empty cache (rolled-back tests can reuse ids and times)."""
     from django.core.cache import cache
 
+    from roadmap import outline, pages
+
     cache.clear()
+    outline.forget()
+    pages.forget_content()
 
 
 @pytest.fixture

@@ -134,13 +134,12 @@ def tick(request, slug, milestone_id):
         }
         return _partial(request, partials.CONTINUE_CARD, context)
     if request.htmx:
-        page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
-        phase, step, milestone = access.found(page.locate_milestone(milestone.pk))
+        page = pages.step_progress(enrollment, milestone.pk)  # only what the response shows
         context = {
             "page": page,
-            "phase": phase,
-            "step": step,
-            "milestone": milestone,
+            "phase": page.phase,
+            "step": page.step,
+            "milestone": page.milestone,
             "here": safe_next(request),
         }
         if request.POST.get("fragment") == "milestone":  # the dashboard refreshes the rest

@@ -62,6 +62,8 @@ def roadmap_detail(request, slug):
             None if page.enrollment else commitment.commitment(page.phases, weekly_hours)
         )
         here = page.roadmap.get_absolute_url() + ("?finished=hide" if hide_finished else "")
+        extra = {"here": here, "hide_finished": hide_finished}
+        fragments.prerender_phases(request, page, f"{TEMPLATE}#phase", extra)
         return {
             "roadmap": page.roadmap,
             "page": page,

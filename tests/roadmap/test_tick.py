@@ -170,3 +170,41 @@ def test_tick_runs_a_constant_number_of_queries(size, client, django_assert_max_
     with django_assert_max_num_queries(25):
         response = client.post(tick_url(target), {"done": "1"}, **HTMX)
     assert response.status_code == 200
+
+
+def test_unticking_a_milestone_never_ticked_writes_nothing(client):
+    enrollment = enrolled_learner(client)
+    response = client.post(tick_url(milestone("step-0-0-m0")), {"done": "0"}, **HTMX)
+    assert response.status_code == 200
+    assert 'aria-pressed="false"' in response.content.decode()
+    assert not MilestoneProgress.objects.filter(enrollment=enrollment).exists()
+    assert not Activity.objects.exists()
+
+
+def test_the_tick_response_agrees_with_the_roadmap_page_for_every_milestone(client):
+    """pages.step_progress (what a tick shows) reads the outline and the learner's marks;
+    the roadmap page reads the whole content: both give the same figures."""
+    from django.utils import timezone
+
+    from roadmap import learning, pages
+    from roadmap.models import Milestone, Step
+
+    enrollment = enrolled_learner(client, phases=2, steps=3, milestones=3)
+    learning.set_milestone(enrollment, milestone("step-0-0-m0"), True)
+    learning.set_milestone(enrollment, milestone("step-0-0-m1"), True)
+    learning.set_skipped(enrollment, [Step.objects.get(key="step-0-1")], True)
+    learning.set_milestone(enrollment, milestone("step-1-2-m2"), True)
+    archived = milestone("step-1-0-m1")  # archived: counted nowhere
+    archived.archived_at = timezone.now()
+    archived.save()
+    page = pages.roadmap_page(enrollment.roadmap, enrollment.user, with_history=False)
+    for target in Milestone.objects.live().filter(roadmap=enrollment.roadmap):
+        shown = pages.step_progress(enrollment, target.pk)
+        phase, step, expected = page.locate_milestone(target.pk)
+        assert shown.progress.overall == page.progress.overall
+        assert shown.phase.tally == phase.tally
+        assert (shown.step.state, shown.step.tally) == (step.state, step.tally)
+        assert shown.step.number == step.number
+        assert shown.milestone.is_done == expected.is_done
+        assert shown.next_step.key == page.next_step.key
+        assert shown.next_step.number == page.next_step.number
