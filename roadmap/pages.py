@@ -21,7 +21,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from roadmap import fragments, map_layout, svg, versions
+from roadmap import fragments, map_layout, partials, svg, versions
 from roadmap.curation import changes_since_seen
 from roadmap.history import recent_activity
 from roadmap.models import (
@@ -323,7 +323,7 @@ def step_url(slug, key):
 class RoadmapMap:
     """The roadmap's map for one page: the drawing, and the legend for what it shows."""
 
-    template = "roadmap/partials/map.html"
+    template = partials.MAP
     svg: str
     legend: tuple  # (icon, words) for each state, empty for visitors
     step_count: int

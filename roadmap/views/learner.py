@@ -20,7 +20,7 @@ from roadmap.forms import EnrolForm, SeenRevisionForm
 from roadmap.models import Enrollment, Step
 from roadmap.views.next_url import safe_next
 
-TEMPLATE = "roadmap/roadmap_detail.html"
+TEMPLATE = partials.ROADMAP_PAGE
 CONFIRM_PAGE = "roadmap/confirm.html"
 PROGRESS_CHANGED = "progress-changed"  # htmx event: parts of the page that follow progress refresh
 
@@ -205,7 +205,7 @@ def skip_phase(request, slug, key):
     page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
     phase = access.found(page.locate_phase(key))
     context = {"page": page, "phase": phase, "here": safe_next(request)}
-    return _partial(request, f"{TEMPLATE}#phase-response", context)
+    return _partial(request, partials.PHASE_RESPONSE, context)
 
 
 @login_required

@@ -6,15 +6,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import access, commitment, fragments, insight, pages
+from roadmap import access, commitment, fragments, insight, pages, partials
 from roadmap.forms import EnrolForm
 from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN
 from roadmap.versions import page_versions
 
-TEMPLATE = "roadmap/roadmap_detail.html"
+TEMPLATE = partials.ROADMAP_PAGE
 STEP_TEMPLATE = "roadmap/step_detail.html"
 HIDE_FINISHED = "finished"  # ?finished=hide: the outline without the steps already done
-COMMITMENT = "roadmap/partials/commitment.html"
 DEFAULT_PACE = 10  # hours a week, for visitors without a weekly goal of their own
 
 
@@ -56,20 +55,20 @@ def roadmap_detail(request, slug):
     def context():
         roadmap = access.roadmap_for_visitor(request.user, slug)
         page = pages.roadmap_page(roadmap, request.user)
-        fragments.prerender_steps(request, page, f"{TEMPLATE}#step")
+        fragments.prerender_steps(request, page, partials.OUTLINE_STEP)
         enrol_form = None if page.enrollment else EnrolForm()
         what_it_takes = (
             None if page.enrollment else commitment.commitment(page.phases, weekly_hours)
         )
         here = page.roadmap.get_absolute_url() + ("?finished=hide" if hide_finished else "")
         extra = {"here": here, "hide_finished": hide_finished}
-        fragments.prerender_phases(request, page, f"{TEMPLATE}#phase", extra)
+        fragments.prerender_phases(request, page, partials.OUTLINE_PHASE, extra)
         return {
             "roadmap": page.roadmap,
             "page": page,
             "enrol_form": enrol_form,
             "commitment": what_it_takes,
-            "commitment_template": COMMITMENT,
+            "commitment_template": partials.COMMITMENT,
             "hide_finished": hide_finished,
             "here": here,
         }
@@ -88,7 +87,7 @@ def roadmap_map(request, slug):
         roadmap = access.roadmap_for_visitor(request.user, slug)
         return {"map": pages.roadmap_page(roadmap, request.user, with_history=False).map}
 
-    return fragments.render_page(request, pages.RoadmapMap.template, context, key)
+    return fragments.render_page(request, partials.MAP, context, key)
 
 
 @require_safe

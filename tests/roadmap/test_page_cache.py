@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from roadmap import curation, fragments, learning
+from roadmap import curation, fragments, learning, partials
 from roadmap.content import write_roadmap
 from roadmap.content.schema import validate
 from roadmap.models import (
@@ -367,7 +367,7 @@ def step_renders(monkeypatch):
     original = fragments.render_to_string
 
     def spy(template, context=None, request=None):
-        if template.endswith("#step"):
+        if template == partials.OUTLINE_STEP:
             rendered.append(context["step"].key)
         return original(template, context, request)
 
