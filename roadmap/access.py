@@ -8,8 +8,8 @@ same as one that does not exist. Views call these before anything else.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from roadmap import outline
 from roadmap.models import Enrollment, Milestone, PersonalLink, Phase, Roadmap, Step
-from roadmap.outline import roadmap_outline
 from sharing.links import live_share
 
 
@@ -68,7 +68,7 @@ def milestone_for_learner(enrollment, milestone_id):
     """A milestone of the enrolment's roadmap that learners may tick (live, on a live step in
     a live phase), as an unsaved Milestone with its id, key, title and step. Read from the
     roadmap's cached outline (roadmap/outline.py), so a tick asks the database nothing here."""
-    found = roadmap_outline(enrollment.roadmap).milestones.get(milestone_id)
+    found = outline.roadmap_outline(enrollment.roadmap).milestones.get(milestone_id)
     if found is None:
         raise Http404
     return Milestone(
