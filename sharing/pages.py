@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from roadmap import map_layout, pages, svg
-from roadmap.models import MilestoneProgress, StepSkip
 from roadmap.progress import StepCounts, StepState, Tally, summarise, summary
 
 FINISHED = (StepState.DONE, StepState.SKIPPED)
@@ -62,17 +61,12 @@ def _mark(state, waiting):
 
 
 def shared_progress_page(share):
-    """The page a share opens: its enrolment's progress on the roadmap. Two queries beside
+    """The page a share opens: its enrolment's progress on the roadmap. One query beside
     the roadmap's content (cached per content version, pages.roadmap_content)."""
     enrollment = share.enrollment
     roadmap = enrollment.roadmap
     phases = pages.roadmap_content(roadmap)
-    done = set(
-        MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False).values_list(
-            "milestone_id", flat=True
-        )
-    )
-    skipped = set(StepSkip.objects.filter(enrollment=enrollment).values_list("step_id", flat=True))
+    done, skipped = pages.learner_marks(enrollment)
     numbers, rows = {}, []
     for phase_number, phase in enumerate(phases, start=1):
         phase.number = phase_number
