@@ -24,7 +24,21 @@ def is_curator(user):
 
 
 def roadmap_for_visitor(user, slug):
-    """A roadmap anyone may see and enrol in: a published one."""
+    """A roadmap this user may see and enrol in: a published curated one, or one they own.
+    Someone else's own roadmap is a 404, as if it did not exist."""
+    return get_object_or_404(Roadmap.objects.trackable_by(user), slug=slug)
+
+
+def roadmap_for_owner(user, slug):
+    """One of the user's own roadmaps, to edit, download or delete; a 404 for anyone else
+    (curators included: curated roadmaps are edited in the admin)."""
+    return get_object_or_404(Roadmap.objects.owned_by(user), slug=slug)
+
+
+def curated_roadmap_for_copy(user, slug):
+    """A published curated roadmap a logged-in learner may copy."""
+    if not user.is_authenticated:
+        raise Http404
     return get_object_or_404(Roadmap.objects.published(), slug=slug)
 
 
@@ -36,11 +50,12 @@ def roadmap_for_curator(user, slug):
 
 
 def enrollment_for_user(user, slug):
-    """The user's enrolment in this published roadmap, unless they left it; else a 404."""
+    """The user's enrolment in this roadmap (published, or their own), unless they left it;
+    else a 404."""
     return get_object_or_404(
         Enrollment.objects.current().select_related("roadmap"),
         user=user,
-        roadmap__in=Roadmap.objects.published().filter(slug=slug),
+        roadmap__in=Roadmap.objects.trackable_by(user).filter(slug=slug),
     )
 
 

@@ -155,8 +155,36 @@ class RevisionInline(admin.TabularInline):
         return "; ".join(lines[:6]) + ("; …" if len(lines) > 6 else "")
 
 
+class CuratedOnly:
+    """The admin curates the catalogue: learners' own roadmaps and skills (roadmap/ownership.py)
+    are private to them and never listed, filtered on or offered as a choice here."""
+
+    curated_lookup = "roadmap__owner__isnull"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(**{self.curated_lookup: True})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in (Roadmap, Phase, Step, Skill):
+            kwargs["queryset"] = _curated(db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model in (Step, Skill):
+            kwargs["queryset"] = _curated(db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _curated(model):
+    if model in (Roadmap, Skill):
+        return model.objects.filter(owner__isnull=True)
+    return model.objects.filter(roadmap__owner__isnull=True)
+
+
 @admin.register(Roadmap)
-class RoadmapAdmin(RecordsRevisions, admin.ModelAdmin):
+class RoadmapAdmin(CuratedOnly, RecordsRevisions, admin.ModelAdmin):
+    curated_lookup = "owner__isnull"
+    exclude = ["key", "owner", "origin", "origin_revision", "settled_changes"]
     list_display = ["title", "slug", "status", "updated_at", "preview_link", "insight_link"]
     list_filter = ["status"]
     search_fields = ["title", "slug"]
@@ -164,6 +192,10 @@ class RoadmapAdmin(RecordsRevisions, admin.ModelAdmin):
     readonly_fields = ["status"]
     inlines = [PhaseInline, RevisionInline]
     actions = ["publish", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        obj.key = obj.slug  # a curated roadmap's key is its slug, renamed with it
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("preview"))
     def preview_link(self, roadmap):
@@ -205,18 +237,23 @@ class RoadmapAdmin(RecordsRevisions, admin.ModelAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
+class PhaseAdmin(CuratedOnly, RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
     list_display = ["title", "roadmap", "position", "archived_at"]
-    list_filter = ["roadmap"]
+    list_filter = [("roadmap", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["roadmap"]
     search_fields = ["title", "key"]
     inlines = [StepInline]
 
 
 @admin.register(Step)
-class StepAdmin(RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
+class StepAdmin(CuratedOnly, RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
     list_display = ["title", "phase", "roadmap", "hours", "position", "archived_at"]
-    list_filter = ["roadmap", "phase", "skills", "archived_at"]
+    list_filter = [
+        ("roadmap", admin.RelatedOnlyFieldListFilter),
+        ("phase", admin.RelatedOnlyFieldListFilter),
+        ("skills", admin.RelatedOnlyFieldListFilter),
+        "archived_at",
+    ]
     list_select_related = ["phase", "roadmap"]
     search_fields = ["title", "key", "summary"]
     autocomplete_fields = ["skills", "requires"]
@@ -224,7 +261,9 @@ class StepAdmin(RecordsRevisions, ArchiveMixin, admin.ModelAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(CuratedOnly, admin.ModelAdmin):
+    curated_lookup = "owner__isnull"
+    exclude = ["owner"]
     list_display = ["name", "category", "slug"]
     list_filter = ["category"]
     search_fields = ["name", "slug", "category"]

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 KEY_MAX_LENGTH = 80
+# An own roadmap's URL slug is its key, "_" and a random suffix (roadmap/ownership.py); curated
+# keys never hold "_" (the YAML key rule), so the two can never collide.
+OWNED_SLUG_MAX_LENGTH = KEY_MAX_LENGTH + 12
 TITLE_MAX_LENGTH = 200
 MILESTONE_TITLE_MAX_LENGTH = 300
 SUMMARY_MAX_LENGTH = 2000
@@ -41,20 +44,64 @@ class MilestoneQuerySet(LiveQuerySet):
 
 
 class RoadmapQuerySet(models.QuerySet):
+    def curated(self):
+        """Roadmaps staff curate (no owner): the only ones the admin and the catalogue show."""
+        return self.filter(owner__isnull=True)
+
     def published(self):
-        """The catalogue: roadmaps learners may see and enrol in."""
-        return self.filter(status=Roadmap.Status.PUBLISHED)
+        """The catalogue: curated roadmaps learners may see and enrol in."""
+        return self.curated().filter(status=Roadmap.Status.PUBLISHED)
+
+    def owned_by(self, user):
+        """A learner's own roadmaps (made in the browser, uploaded or adapted from a copy)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def trackable_by(self, user):
+        """What this user may see and track: the catalogue and their own roadmaps."""
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            models.Q(owner__isnull=True, status=Roadmap.Status.PUBLISHED) | models.Q(owner=user)
+        )
+
+
+class SkillQuerySet(models.QuerySet):
+    def curated(self):
+        return self.filter(owner__isnull=True)
 
 
 class Skill(models.Model):
-    slug = models.SlugField(_("slug"), max_length=KEY_MAX_LENGTH, unique=True)
+    """A skill steps teach. Curated skills have no owner; a learner's own roadmaps use skills of
+    their own, so two owners (or an owner and the catalogue) may use the same slug."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    slug = models.SlugField(_("slug"), max_length=KEY_MAX_LENGTH)
     name = models.CharField(_("name"), max_length=100)
     category = models.CharField(_("category"), max_length=100, blank=True)
+
+    objects = SkillQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "name"]
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(owner__isnull=True),
+                name="curated_skill_slug_unique",
+            ),
+            models.UniqueConstraint(fields=["owner", "slug"], name="skill_slug_unique_per_owner"),
+        ]
 
     def __str__(self):
         return self.name
@@ -65,7 +112,48 @@ class Roadmap(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    slug = models.SlugField(_("slug"), max_length=KEY_MAX_LENGTH, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=OWNED_SLUG_MAX_LENGTH,
+        unique=True,
+        help_text=_("The roadmap's name in its URLs. For a curated roadmap, its key."),
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=KEY_MAX_LENGTH,
+        help_text=_("The slug in the roadmap's YAML file; unique per owner."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_roadmaps",
+        verbose_name=_("owner"),
+        help_text=_("The learner whose own roadmap this is; none for a curated roadmap."),
+    )
+    origin = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
+    origin_revision = models.PositiveIntegerField(
+        _("copied from revision"),
+        null=True,
+        blank=True,
+        help_text=_("The original's revision this copy is in step with."),
+    )
+    settled_changes = models.JSONField(
+        _("changes applied or dismissed"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Changes to the original since origin_revision that the owner applied or dismissed."
+        ),
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     summary = models.CharField(_("summary"), max_length=ROADMAP_SUMMARY_MAX_LENGTH)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
@@ -87,16 +175,33 @@ class Roadmap(models.Model):
         ordering = ["title"]
         verbose_name = _("roadmap")
         verbose_name_plural = _("roadmaps")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="roadmap_key_unique_per_owner"),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(owner__isnull=True),
+                name="curated_roadmap_key_unique",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.key and self.owner_id is None:
+            self.key = self.slug  # a curated roadmap's key is its slug
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("roadmap:roadmap-detail", args=[self.slug])
 
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED
+        return self.owner_id is None and self.status == self.Status.PUBLISHED
+
+    @property
+    def is_own(self):
+        return self.owner_id is not None
 
 
 class Phase(models.Model):

@@ -78,21 +78,22 @@ _PAGE_VERSIONS_SQL = """
     SELECT r.id, r.created_at, r.content_version, e.id, e.created_at, e.version
     FROM {roadmap} r
     LEFT JOIN {enrollment} e ON e.roadmap_id = r.id AND e.user_id = %s AND e.status <> %s
-    WHERE r.slug = %s AND r.status = %s
+    WHERE r.slug = %s AND ((r.owner_id IS NULL AND r.status = %s) OR r.owner_id = %s)
 """
 
 
 def page_versions(slug, user):
-    """The versions a page of this published roadmap depends on for this user, or None if
-    there is no such roadmap. Written in SQL: it runs on every view of a cached page, where
+    """The versions a page of this roadmap depends on for this user, or None if there is no
+    such roadmap they may see. Written in SQL: it runs on every view of a cached page, where
     building the query with the ORM took longer than running it. It applies the rules of
-    roadmap/access.py (`roadmap_for_visitor`, `enrollment_for_user`): published roadmaps, and
+    roadmap/access.py (`roadmap_for_visitor`, `enrollment_for_user`, i.e. the querysets
+    `trackable_by` and `current`): published curated roadmaps and the user's own, and
     enrolments not left, through the models' status constants."""
     sql = _PAGE_VERSIONS_SQL.format(
         roadmap=connection.ops.quote_name(Roadmap._meta.db_table),
         enrollment=connection.ops.quote_name(Enrollment._meta.db_table),
     )
-    params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED]
+    params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED, user.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

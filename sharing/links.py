@@ -15,6 +15,7 @@ import secrets
 import time
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,8 +97,11 @@ def live_share(token):
         .filter(
             token_hash=fingerprint(token),
             enrollment__in=Enrollment.objects.current(),
-            enrollment__roadmap__in=Roadmap.objects.published(),
             enrollment__user__is_active=True,
+        )
+        .filter(
+            Q(enrollment__roadmap__in=Roadmap.objects.published())
+            | Q(enrollment__roadmap__owner=F("enrollment__user"))
         )
         .first()
     )

@@ -32,7 +32,7 @@ def roadmap_to_data(roadmap):
             )
         )
     data = {
-        "slug": roadmap.slug,
+        "slug": roadmap.key,
         "title": roadmap.title,
         "summary": roadmap.summary,
         "description": roadmap.description,
@@ -66,6 +66,10 @@ def _without_empty(data, keep=()):
     return {name: value for name, value in data.items() if value != "" or name in keep}
 
 
-def export_roadmap(slug):
-    roadmap = Roadmap.objects.get(slug=slug)
+def roadmap_to_yaml(roadmap):
     return yaml.safe_dump(roadmap_to_data(roadmap), sort_keys=False, allow_unicode=True, width=100)
+
+
+def export_roadmap(slug):
+    """A curated roadmap's YAML, by slug (the exportroadmap command)."""
+    return roadmap_to_yaml(Roadmap.objects.curated().get(slug=slug))

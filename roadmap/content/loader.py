@@ -18,11 +18,13 @@ from roadmap.models import (
     Activity,
     Milestone,
     MilestoneProgress,
+    PersonalLink,
     Phase,
     Resource,
     Roadmap,
     Skill,
     Step,
+    StepNote,
     StepSkip,
 )
 from roadmap.versions import content_changed
@@ -33,6 +35,7 @@ class LoadReport:
     slug: str
     created: bool = False
     changes: Counter = field(default_factory=Counter)
+    roadmap: object = None  # the Roadmap written
 
     @property
     def changed(self):
@@ -68,27 +71,51 @@ def load_files(paths):
 
 
 @transaction.atomic
-def write_roadmap(spec):
-    roadmap, created = Roadmap.objects.get_or_create(
-        slug=spec.slug,
-        defaults={
-            "title": spec.title,
-            "summary": spec.summary,
-            "description": spec.description,
-            "status": spec.status,
-        },
-    )
+def write_roadmap(spec, owner=None, roadmap=None):
+    """Create or update the roadmap the spec describes, keeping learners' progress.
+
+    A curated roadmap (no owner) is found by its slug. A learner's own roadmap is the one given
+    (`roadmap`, already checked to be theirs by roadmap/access.py), or a new one whose URL slug
+    roadmap/ownership.py chose; it is never published, and its skills are the owner's own.
+    """
+    if owner is None:
+        roadmap, created = Roadmap.objects.get_or_create(
+            slug=spec.slug,
+            owner=None,
+            defaults={
+                "key": spec.slug,
+                "title": spec.title,
+                "summary": spec.summary,
+                "description": spec.description,
+                "status": spec.status,
+            },
+        )
+        status = spec.status
+    else:
+        created = roadmap is None or roadmap.pk is None
+        status = Roadmap.Status.DRAFT
+        if roadmap is None:
+            raise ValueError("an own roadmap is written into a Roadmap row made by its owner")
+        if created:
+            roadmap.owner = owner
+            roadmap.key = spec.slug
+            roadmap.title = spec.title
+            roadmap.summary = spec.summary
+            roadmap.description = spec.description
+            roadmap.status = status
+            roadmap.save()
     report = LoadReport(slug=spec.slug, created=created)
     if not created and _assign(
         roadmap,
+        key=spec.slug,
         title=spec.title,
         summary=spec.summary,
         description=spec.description,
-        status=spec.status,
+        status=status,
     ):
         roadmap.save()
         report.note("roadmap updated")
-    skills = _write_skills(spec.skills, report)
+    skills = _write_skills(spec.skills, report, owner)
     phases = _write_phases(roadmap, spec, report)
     steps = _write_steps(roadmap, spec, phases, skills, report)
     _write_milestones(roadmap, spec, steps, report)
@@ -99,6 +126,7 @@ def write_roadmap(spec):
         from roadmap.curation import record_revision  # curation builds on this module
 
         record_revision(roadmap, source="file")
+    report.roadmap = roadmap
     return report
 
 
@@ -123,13 +151,18 @@ def _upsert(model, existing, key, report, label, **values):
     return obj
 
 
-def _write_skills(specs, report):
-    existing = Skill.objects.in_bulk([skill.slug for skill in specs], field_name="slug")
+def _write_skills(specs, report, owner):
+    existing = {
+        skill.slug: skill
+        for skill in Skill.objects.filter(owner=owner, slug__in=[spec.slug for spec in specs])
+    }
     skills = {}
     for spec in specs:
         skill = existing.get(spec.slug)
         if skill is None:
-            skill = Skill.objects.create(slug=spec.slug, name=spec.name, category=spec.category)
+            skill = Skill.objects.create(
+                owner=owner, slug=spec.slug, name=spec.name, category=spec.category
+            )
             report.note("skills added")
         elif _assign(skill, name=spec.name, category=spec.category):
             skill.save()
@@ -247,6 +280,8 @@ def _retire_missing(roadmap, spec, report):
             Milestone.objects.filter(step=OuterRef("pk")),
             StepSkip.objects.filter(step=OuterRef("pk")),
             Activity.objects.filter(step=OuterRef("pk")),
+            StepNote.objects.filter(step=OuterRef("pk")),
+            PersonalLink.objects.filter(step=OuterRef("pk")),
         ],
         report,
         "steps",
