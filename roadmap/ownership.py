@@ -6,14 +6,87 @@ An own roadmap's URL slug is its key, "_" and a random suffix: keys are unique p
 suffix keeps one owner's URLs from telling anything about another's.
 """
 
+import math
 import secrets
+import time
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accounts.throttling import count_attempt, throttle_key
 from roadmap.content.loader import write_roadmap
+from roadmap.content.schema import ContentError, Problem
 from roadmap.models import Roadmap
 
 SLUG_SUFFIX_BYTES = 4  # eight hex digits
+
+# Limits on what one learner may own (curated content has the schema's larger ones). Checked
+# on every write of an own roadmap (editor, upload, copy), after the schema's own checks.
+ROADMAPS_PER_USER = 20
+STEPS_PER_ROADMAP = 200  # the shipped roadmap has 46; a copy of it must fit
+MILESTONES_PER_STEP = 20
+UPLOAD_MAX_BYTES = 256 * 1024
+# New roadmaps (created, uploaded or copied) per user per hour, counted in the cache like the
+# account throttles (accounts/throttling.py).
+CREATIONS_PER_HOUR = 30
+THROTTLE_PERIOD = 3600
+
+
+def limit_problems(spec, source="<roadmap>"):
+    """What in a valid spec is over an own roadmap's limits, as the loader's Problems."""
+    problems = []
+    steps = spec.steps()
+    if len(steps) > STEPS_PER_ROADMAP:
+        message = ngettext(
+            "an own roadmap has at most %(limit)d step; this one has %(count)d",
+            "an own roadmap has at most %(limit)d steps; this one has %(count)d",
+            STEPS_PER_ROADMAP,
+        )
+        problems.append(
+            Problem(source, "phases", message % {"limit": STEPS_PER_ROADMAP, "count": len(steps)})
+        )
+    for p, phase in enumerate(spec.phases):
+        for s, step in enumerate(phase.steps):
+            if len(step.milestones) > MILESTONES_PER_STEP:
+                message = ngettext(
+                    "a step has at most %(limit)d milestone; this one has %(count)d",
+                    "a step has at most %(limit)d milestones; this one has %(count)d",
+                    MILESTONES_PER_STEP,
+                )
+                values = {"limit": MILESTONES_PER_STEP, "count": len(step.milestones)}
+                problems.append(
+                    Problem(source, f"phases[{p}].steps[{s}].milestones", message % values)
+                )
+    return problems
+
+
+def check_limits(spec, source="<roadmap>"):
+    """Raise ContentError when the spec is over an own roadmap's limits."""
+    problems = limit_problems(spec, source)
+    if problems:
+        raise ContentError(problems)
+
+
+def room_for_another(owner):
+    """Whether the owner may have one more roadmap (ROADMAPS_PER_USER)."""
+    return Roadmap.objects.owned_by(owner).count() < ROADMAPS_PER_USER
+
+
+def wait_before_new_roadmap(user):
+    """Count one new own roadmap; the seconds to wait when the user made more than
+    CREATIONS_PER_HOUR this hour, else 0 (if the cache is down, nothing is refused)."""
+    now = time.time()
+    key = throttle_key("own-roadmap", "user", str(user.pk), int(now // THROTTLE_PERIOD))
+    if count_attempt(key, THROTTLE_PERIOD) <= CREATIONS_PER_HOUR:
+        return 0
+    return max(1, math.ceil(THROTTLE_PERIOD - now % THROTTLE_PERIOD))
+
+
+def too_many_message():
+    return _("You can have up to %(limit)d roadmaps of your own. Delete one to make another.") % {
+        "limit": ROADMAPS_PER_USER
+    }
 
 
 def owned_slug(key):
@@ -34,10 +107,13 @@ def free_key(owner, key):
 def create_own_roadmap(owner, spec, **fields):
     """Write a new own roadmap from a validated spec and enrol its owner; returns the roadmap.
 
+    The spec must be within the limits (`check_limits`, raised here too); the caller checks
+    `room_for_another` and the throttle, and picks a `free_key` for the spec's slug.
     `fields` are set on the new row before it is written (the copy's origin and revision).
     """
     from roadmap.learning import enrol  # learning builds on the models this module writes
 
+    check_limits(spec)
     for _attempt in range(3):
         try:
             with transaction.atomic():

@@ -105,3 +105,20 @@ def test_deleting_the_account_deletes_own_roadmaps_and_their_skills(client):
     delete_account(owner)
     assert not Roadmap.objects.filter(pk=roadmap.pk).exists()
     assert not Skill.objects.filter(owner__isnull=False).exists()
+
+
+def test_an_own_roadmap_over_the_limits_is_refused_and_nothing_is_written():
+    from roadmap.content import ContentError
+    from roadmap.ownership import MILESTONES_PER_STEP, STEPS_PER_ROADMAP
+
+    owner = make_user("owner")
+    too_long = roadmap_data(slug="long", phases=1, steps=STEPS_PER_ROADMAP + 1, milestones=1)
+    with pytest.raises(ContentError, match=f"at most {STEPS_PER_ROADMAP} steps"):
+        create_own_roadmap(owner, validate(too_long))
+    crowded = roadmap_data(slug="crowded", phases=1, steps=1, milestones=MILESTONES_PER_STEP + 1)
+    with pytest.raises(ContentError, match=r"phases\[0\]\.steps\[0\]\.milestones"):
+        create_own_roadmap(owner, validate(crowded))
+    assert not Roadmap.objects.owned_by(owner).exists()
+    assert own(owner, phases=1, steps=STEPS_PER_ROADMAP, milestones=1).steps.count() == (
+        STEPS_PER_ROADMAP
+    )
