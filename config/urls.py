@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("reminders.urls")),
     path("", include("sharing.urls")),
+    path("my/roadmaps/", include("roadmap.own_urls")),
     path("", include("roadmap.urls")),
 ]
 

@@ -1,0 +1,16 @@
+"""URLs of a learner's own roadmaps (namespace "own"), listed in the README.
+
+Every view here finds its roadmap through roadmap/access.py (`roadmap_for_owner`, or
+`curated_roadmap_for_copy` for a copy), so anyone but the owner gets a 404.
+"""
+
+app_name = "own"
+
+# Each helper adds `from django.urls import path` and its views; `mine` prefixes a roadmap.
+mine = "<slug:slug>/"
+
+urlpatterns = [
+    # Own roadmaps: the list, new, upload, download, delete (roadmap/views/own.py).
+    # The editor (roadmap/views/editor.py).
+    # Copies of curated roadmaps and their original's changes (roadmap/views/copies.py).
+]
