@@ -154,3 +154,21 @@ def test_a_reset_returns_to_the_page_it_was_asked_from(client):
     response = client.post(STEP_RESET, {"confirm": "1", "next": step_page})
 
     assert response["Location"] == f"{step_page}#step-step-0-0"
+
+
+def test_the_undo_offer_on_a_cached_page_returns_to_that_page_not_to_a_query_it_was_cached_from(
+    client,
+):
+    """A page is cached under its path (and what it shows), not any query string it was asked
+    with; the offer's return address must not carry one request's query into the next."""
+    some_progress(enrolled_learner(client))
+    client.post(STEP_RESET, {"confirm": "1"})
+    page = reverse("roadmap:roadmap-detail", args=[SLUG])
+
+    first = client.get(f"{page}?utm=evil").content.decode()
+    second = client.get(page).content.decode()
+
+    for html in (first, second):
+        assert 'class="undo-offer"' in html
+        assert f'name="next" value="{page}"' in html
+        assert "utm=evil" not in html
