@@ -43,10 +43,11 @@ def curated_roadmap_for_copy(user, slug):
 
 
 def roadmap_for_curator(user, slug):
-    """Any roadmap, drafts included, for a curator (preview, insight); a 404 for anyone else."""
+    """Any curated roadmap, drafts included, for a curator (preview, insight); a 404 for anyone
+    else, and for learners' own roadmaps, which curators do not see."""
     if not is_curator(user):
         raise Http404
-    return get_object_or_404(Roadmap, slug=slug)
+    return get_object_or_404(Roadmap.objects.curated(), slug=slug)
 
 
 def enrollment_for_user(user, slug):

@@ -42,6 +42,10 @@ def test_nobody_else_sees_an_own_roadmap(client, who):
         reverse("roadmap:step-detail", args=[roadmap.slug, step.key]),
         reverse("roadmap:roadmap-map", args=[roadmap.slug]),
         reverse("roadmap:dashboard-roadmap", args=[roadmap.slug]),
+        reverse("roadmap:roadmap-preview", args=[roadmap.slug]),
+        reverse("roadmap:roadmap-insight", args=[roadmap.slug]),
+        reverse("roadmap:history", args=[roadmap.slug]),
+        reverse("sharing:settings", args=[roadmap.slug]),
     ):
         response = client.get(url)
         if who == "anonymous" and response.status_code == 302:
@@ -54,8 +58,18 @@ def test_nobody_else_sees_an_own_roadmap(client, who):
             )
             continue
         assert response.status_code == 404, url
-    enrol = client.post(reverse("roadmap:enrol", args=[roadmap.slug]))
-    assert enrol.status_code in ((302, 404) if who == "anonymous" else (404,))
+    before = Enrollment.objects.values_list("pk", "status", "version", "weekly_hours").get()
+    for name, data in (
+        ("roadmap:enrol", {}),
+        ("roadmap:goals", {"weekly_hours": "9"}),
+        ("roadmap:pause", {}),
+        ("roadmap:leave", {"confirm": "1"}),
+        ("roadmap:roadmap-reset", {"confirm": "1"}),
+        ("sharing:settings", {"action": "create"}),
+    ):
+        response = client.post(reverse(name, args=[roadmap.slug]), data)
+        assert response.status_code in ((302, 404) if who == "anonymous" else (404,)), name
+    assert Enrollment.objects.values_list("pk", "status", "version", "weekly_hours").get() == before
     assert Enrollment.objects.filter(roadmap=roadmap).count() == 1
 
 
