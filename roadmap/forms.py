@@ -76,3 +76,13 @@ class SeenRevisionForm(forms.Form):
     """The roadmap revision whose changes the learner dismissed."""
 
     revision = integer_field(Enrollment._meta.get_field("seen_revision"))
+
+
+class RoadmapFileForm(forms.Form):
+    """A roadmap's YAML file, uploaded as a new own roadmap or to replace one's content."""
+
+    file = forms.FileField(
+        label=_("YAML file"),
+        help_text=_("The same format as a downloaded roadmap."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml,text/yaml"}),
+    )
