@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from roadmap import access, own_pages, ownership, partials
+from roadmap import access, own_pages, ownership, partials, undo
 from roadmap.content import ContentError, Problem
 from roadmap.content.exporter import roadmap_to_yaml
 from roadmap.forms import RoadmapFileForm
@@ -124,5 +124,6 @@ def delete(request, slug):
         template = partials.CONFIRM if request.htmx else CONFIRM_PAGE
         return render(request, template, {"confirm": confirm})
     ownership.delete_own_roadmap(roadmap)
+    undo.forget(request, slug)  # nothing is left to undo a reset or a leave on
     messages.success(request, _("“%s” is deleted.") % roadmap.title)
     return redirect("own:list")

@@ -341,10 +341,34 @@ def test_delete_asks_first_then_deletes_the_roadmap_and_its_learner_data(client,
     assert client.post(url, {"confirm": "1"}).status_code == 404  # a second tab: no 500
 
 
+def test_deleting_a_roadmap_withdraws_the_offers_to_undo_on_it(client, owner):
+    roadmap = own(owner)
+    enrollment = Enrollment.objects.get(roadmap=roadmap)
+    learning.set_milestone(enrollment, Milestone.objects.filter(roadmap=roadmap).first(), True)
+    client.post(reverse("roadmap:roadmap-reset", args=[roadmap.slug]), {"confirm": "1"})
+    assert "undo-offer" in client.get(LIST).content.decode()
+    client.post(reverse("own:delete", args=[roadmap.slug]), {"confirm": "1"})
+    assert "undo-offer" not in client.get(LIST).content.decode()
+
+
 def test_deleting_the_last_roadmap_that_uses_a_skill_deletes_the_skill(client, owner):
     roadmap = own(owner)
     client.post(reverse("own:delete", args=[roadmap.slug]), {"confirm": "1"})
     assert not Skill.objects.filter(owner=owner).exists()
+
+
+def test_with_htmx_delete_asks_in_place(client, owner):
+    roadmap = own(owner)
+    response = client.get(
+        reverse("own:delete", args=[roadmap.slug]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "Delete Roadmap rust?" in html
+    assert "<html" not in html
+    assert (
+        f'hx-get="{reverse("own:delete", args=[roadmap.slug])}"'
+        in client.get(LIST).content.decode()
+    )
 
 
 def test_a_post_without_confirm_only_asks(client, owner):
