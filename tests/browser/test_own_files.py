@@ -32,7 +32,7 @@ def ada(transactional_db):
 def test_a_downloaded_roadmap_uploaded_again_is_a_second_roadmap_alike(new_page, ada, js, tmp_path):
     page = new_page(js=js)
     log_in(page, "ada", FACTORY_PASSWORD)
-    page.get_by_role("link", name="My roadmaps").click()
+    page.get_by_role("link", name="My roadmaps", exact=True).click()
     expect(page.get_by_role("heading", name="My roadmaps", level=1)).to_be_visible()
     expect(page.get_by_text("25% done")).to_be_visible()  # 3 of 12 milestones
     with page.expect_download() as download_info:
@@ -51,7 +51,7 @@ def test_a_downloaded_roadmap_uploaded_again_is_a_second_roadmap_alike(new_page,
     assert page.url.endswith(copy.get_absolute_url())
     assert structure(copy) == structure(ada)
 
-    page.get_by_role("link", name="My roadmaps").click()
+    page.get_by_role("link", name="My roadmaps", exact=True).click()
     expect(page.locator(".own-card")).to_have_count(2)
     expect(page.get_by_text("You have 2 roadmaps of your own, of up to 20.")).to_be_visible()
     assert page.console_errors == []
@@ -85,6 +85,8 @@ def test_the_own_roadmaps_pages_are_accessible(new_page, screenshot, ada, width,
     page = new_page(width=width)
     log_in(page, "ada", FACTORY_PASSWORD)
     page.goto("/my/roadmaps/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator(".site-header__inner").bounding_box()["height"] < 60
     assert_no_axe_violations(page)
     screenshot(page, f"own-list-{width}")
 

@@ -102,6 +102,7 @@ def test_own_roadmaps_show_up_on_the_dashboard_like_any_enrolment(client, owner)
     own(owner)
     html = client.get(reverse("roadmap:dashboard")).content.decode()
     assert "Roadmap rust" in html
+    assert html.count(f'href="{LIST}"') == 2  # the menu's, hidden on a phone, and the page's
 
 
 def test_a_roadmap_i_left_stays_on_the_list_without_a_percent(client, owner):
