@@ -85,7 +85,8 @@ def test_the_list_shows_my_roadmaps_with_percent_and_never_anyone_elses(client, 
     assert reverse("own:download", args=[mine.slug]) in html
     assert reverse("own:delete", args=[mine.slug]) in html
     assert reverse("sharing:settings", args=[mine.slug]) in html
-    assert 'href="new/"' in html  # the editor's /my/roadmaps/new/
+    assert 'href="/my/roadmaps/new/"' in html  # the editor's
+    assert "{#" not in html
     assert theirs.title not in html
     assert theirs.slug not in html
     assert "Roadmap curated" not in html
@@ -184,6 +185,7 @@ def test_a_bad_file_is_refused_with_its_problems_and_nothing_is_written(
     assert response.status_code == 400
     html = response.content.decode()
     assert "The file was not used; nothing changed" in html
+    assert 'href="/my/roadmaps/new/"' in html  # not relative to the upload's URL
     assert expected in html
     assert not Roadmap.objects.exists()
     assert not Skill.objects.exists()
