@@ -79,10 +79,7 @@ class SeenRevisionForm(forms.Form):
 
 
 class RoadmapFileForm(forms.Form):
-    """A roadmap's YAML file, uploaded as a new own roadmap or to replace one's content."""
+    """A roadmap's YAML file, uploaded as a new own roadmap or to replace one's content; what
+    it holds is read by ownership.read_upload (the page writes its own file inputs)."""
 
-    file = forms.FileField(
-        label=_("YAML file"),
-        help_text=_("The same format as a downloaded roadmap."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml,text/yaml"}),
-    )
+    file = forms.FileField(label=_("YAML file"))

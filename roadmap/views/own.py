@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from roadmap import access, own_pages, ownership, partials, undo
@@ -22,15 +23,18 @@ LIST = "roadmap/own/list.html"
 
 def _list(request, status=200, problems=(), replace_slug=None, notice=None):
     page = own_pages.own_roadmaps_page(request.user, problems, replace_slug)
-    context = {"page": page, "form": RoadmapFileForm(), "notice": notice}
-    return render(request, LIST, context, status=status)
+    return render(request, LIST, {"page": page, "notice": notice}, status=status)
 
 
 def _throttled(request, wait, replace_slug=None):
-    notice = _(
+    minutes = max(1, round(wait / 60))
+    notice = ngettext(
         "You uploaded or made many roadmaps in the last hour. Please try again in %(minutes)d "
-        "minutes."
-    ) % {"minutes": max(1, round(wait / 60))}
+        "minute.",
+        "You uploaded or made many roadmaps in the last hour. Please try again in %(minutes)d "
+        "minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     response = _list(request, 429, replace_slug=replace_slug, notice=notice)
     response["Retry-After"] = str(wait)
     return response
@@ -84,9 +88,8 @@ def replace(request, slug):
             spec, problems = None, error.problems
     if spec is None:
         return _list(request, 400, problems=problems, replace_slug=slug)
-    messages.success(
-        request, _("“%s” now holds the file's content. Your progress is kept.") % (spec.title)
-    )
+    notice = _("“%s” now holds the file's content. Your progress is kept.") % spec.title
+    messages.success(request, notice)
     return redirect(roadmap)
 
 

@@ -284,6 +284,22 @@ def test_a_bad_replacement_changes_nothing_and_says_why_on_that_roadmap(client, 
     assert structure(roadmap) == before
 
 
+def test_replacing_is_throttled_and_over_the_limits_refused_like_an_upload(client, owner):
+    roadmap = own(owner)
+    before = structure(roadmap)
+    url = reverse("own:replace", args=[roadmap.slug])
+    data = roadmap_data(slug="long", phases=1, steps=STEPS_PER_ROADMAP + 1, milestones=1)
+    response = client.post(url, {"file": yaml_file(data)})
+    assert response.status_code == 400
+    assert f"at most {STEPS_PER_ROADMAP} steps" in response.content.decode()
+    for __ in range(CREATIONS_PER_HOUR):
+        wait_before_new_roadmap(owner)
+    response = client.post(url, {"file": yaml_file(roadmap_data(slug="rust", phases=1))})
+    assert response.status_code == 429
+    roadmap.refresh_from_db()
+    assert structure(roadmap) == before
+
+
 # Download -------------------------------------------------------------------------------
 
 
