@@ -8,7 +8,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from reminders.models import ReminderSettings, SentReminder
-from roadmap.models import Activity, Enrollment, MilestoneProgress, PersonalLink, StepNote, StepSkip
+from roadmap.content.exporter import roadmaps_to_data
+from roadmap.models import (
+    Activity,
+    Enrollment,
+    MilestoneProgress,
+    PersonalLink,
+    Roadmap,
+    StepNote,
+    StepSkip,
+)
 
 FORMAT = "waypoint-export"
 VERSION = 1
@@ -147,6 +156,21 @@ def activity(entry):
     }
 
 
+def own_roadmaps(user):
+    """The learner's own roadmaps, each with its content in the YAML format the upload reads
+    (`content`), in seven queries whatever their number and size."""
+    roadmaps = list(Roadmap.objects.owned_by(user).order_by("created_at", "id"))
+    return [
+        {
+            "url_slug": roadmap.slug,
+            "title": roadmap.title,
+            "created_at": _when(roadmap.created_at),
+            "content": content,
+        }
+        for roadmap, content in zip(roadmaps, roadmaps_to_data(roadmaps), strict=True)
+    ]
+
+
 def export(user, now=None):
     """Everything Waypoint keeps about this learner, as plain JSON-serialisable values."""
     return {
@@ -157,6 +181,7 @@ def export(user, now=None):
         "enrolments": [enrolment(e) for e in enrollments_to_export(user)],
         "activity": [activity(entry) for entry in activity_to_export(user)],
         "reminders": reminders(user),
+        "own_roadmaps": own_roadmaps(user),
     }
 
 

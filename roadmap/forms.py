@@ -76,3 +76,10 @@ class SeenRevisionForm(forms.Form):
     """The roadmap revision whose changes the learner dismissed."""
 
     revision = integer_field(Enrollment._meta.get_field("seen_revision"))
+
+
+class RoadmapFileForm(forms.Form):
+    """A roadmap's YAML file, uploaded as a new own roadmap or to replace one's content; what
+    it holds is read by ownership.read_upload (the page writes its own file inputs)."""
+
+    file = forms.FileField(label=_("YAML file"))

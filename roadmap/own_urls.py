@@ -4,6 +4,10 @@ Every view here finds its roadmap through roadmap/access.py (`roadmap_for_owner`
 `curated_roadmap_for_copy` for a copy), so anyone but the owner gets a 404.
 """
 
+from django.urls import path
+
+from roadmap.views import own
+
 app_name = "own"
 
 # Each helper adds `from django.urls import path` and its views; `mine` prefixes a roadmap.
@@ -11,6 +15,11 @@ mine = "<slug:slug>/"
 
 urlpatterns = [
     # Own roadmaps: the list, new, upload, download, delete (roadmap/views/own.py).
+    path("", own.own_list, name="list"),
+    path("upload/", own.upload, name="upload"),
+    path(f"{mine}upload/", own.replace, name="replace"),
+    path(f"{mine}download/", own.download, name="download"),
+    path(f"{mine}delete/", own.delete, name="delete"),
     # The editor (roadmap/views/editor.py).
     # Copies of curated roadmaps and their original's changes (roadmap/views/copies.py).
 ]

@@ -9,6 +9,7 @@ suffix keeps one owner's URLs from telling anything about another's.
 import math
 import secrets
 import time
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -16,8 +17,9 @@ from django.utils.translation import ngettext
 
 from accounts.throttling import count_attempt, throttle_key
 from roadmap.content.loader import write_roadmap
+from roadmap.content.reading import parse_text
 from roadmap.content.schema import ContentError, Problem
-from roadmap.models import Roadmap
+from roadmap.models import Enrollment, Roadmap, Skill
 
 SLUG_SUFFIX_BYTES = 4  # eight hex digits
 
@@ -125,3 +127,68 @@ def create_own_roadmap(owner, spec, **fields):
             if Roadmap.objects.owned_by(owner).filter(key=spec.slug).exists():
                 raise
     raise IntegrityError("no free slug for an own roadmap")
+
+
+def read_upload(upload, source=None):
+    """The spec in an uploaded YAML file (a Django UploadedFile), or ContentError naming what
+    is wrong: over UPLOAD_MAX_BYTES (refused before the file is read), not UTF-8, not YAML,
+    not a roadmap. The status it states is ignored: an own roadmap is never published."""
+    source = source or upload.name or "<upload>"
+    too_big = _("the file is larger than %(limit)d KiB, the limit for an uploaded roadmap") % {
+        "limit": UPLOAD_MAX_BYTES // 1024
+    }
+    if upload.size is not None and upload.size > UPLOAD_MAX_BYTES:
+        raise ContentError([Problem(source, "", too_big)])
+    data = upload.read(UPLOAD_MAX_BYTES + 1)
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise ContentError([Problem(source, "", too_big)])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        message = _("the file is not UTF-8 text (byte %(position)d)") % {
+            "position": error.start + 1
+        }
+        raise ContentError([Problem(source, "", message)]) from None
+    spec = parse_text(text, source)
+    check_limits(spec, source)
+    return spec
+
+
+def upload_own_roadmap(owner, spec):
+    """A new own roadmap from an uploaded spec; its slug becomes the key, or `key-2`… when
+    the owner already has that key (uploading a downloaded file again makes a second one)."""
+    for _attempt in range(3):
+        try:
+            return create_own_roadmap(owner, replace(spec, slug=free_key(owner, spec.slug)))
+        except IntegrityError:  # another tab took the same free key a moment ago
+            continue
+    raise IntegrityError("no free key for an uploaded roadmap")
+
+
+def replace_own_roadmap(roadmap, spec):
+    """Write a spec into one of the owner's roadmaps, keeping its key and URL and the owner's
+    progress; content the spec drops is deleted, or archived when it has history."""
+    check_limits(spec)
+    return write_roadmap(replace(spec, slug=roadmap.key), owner=roadmap.owner, roadmap=roadmap)
+
+
+@transaction.atomic
+def delete_own_roadmap(roadmap):
+    """Delete an own roadmap with the enrolment data on it (progress, skips, notes, links,
+    history, its share and calendar links) and the owner's skills nothing uses any more.
+
+    Learner data goes first, as in accounts/deletion.py: progress points at content with
+    PROTECT, so nothing is left to refuse the roadmap's delete. Returns whether it was there.
+    """
+    from accounts.deletion import LEARNER_DATA
+
+    locked = Roadmap.objects.select_for_update().filter(pk=roadmap.pk, owner=roadmap.owner)
+    if not locked.exists():  # deleted in another tab a moment ago
+        return False
+    enrollments = Enrollment.objects.filter(roadmap=roadmap)
+    for model in LEARNER_DATA:
+        model.objects.filter(enrollment__in=enrollments).delete()
+    enrollments.delete()
+    locked.delete()
+    Skill.objects.filter(owner=roadmap.owner, steps__isnull=True).delete()
+    return True

@@ -50,6 +50,13 @@ def take(request, slug):
     return found
 
 
+def forget(request, slug):
+    """Drop every offer on a roadmap that no longer exists (an own roadmap deleted)."""
+    offers = request.session.get(SESSION_KEY, [])
+    if any(o["roadmap"] == slug for o in offers):
+        request.session[SESSION_KEY] = [o for o in offers if o["roadmap"] != slug]
+
+
 def context(request):
     """Context processor: the undo offer the page shows."""
     return {"undo_offer": latest_offer(request)}
