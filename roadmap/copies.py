@@ -226,10 +226,11 @@ def _revisions(roadmap):
         .values_list("number", "snapshot")
         .first()
     )
-    if latest is None or latest[0] <= (roadmap.origin_revision or 0):
+    since = roadmap.origin_revision or 0
+    if latest is None or latest[0] <= since:
         return (latest[0] if latest else 0), None, None
     base = (
-        Revision.objects.filter(roadmap_id=roadmap.origin_id, number__gte=roadmap.origin_revision)
+        Revision.objects.filter(roadmap_id=roadmap.origin_id, number__gte=since)
         .order_by("number")
         .values_list("snapshot", flat=True)
         .first()
@@ -382,12 +383,13 @@ def _previous_key(items, key):
     return keys[index - 1] if index else None
 
 
-def _fit_step(step, here, new):
+def _fit_step(step, here, coming=()):
     """A step from the original, made to fit the copy: milestones the copy has elsewhere and
-    prerequisites it lacks are left out; the skills it names are declared."""
+    prerequisites it lacks (other than the steps `coming` with it) are left out."""
     step = copying.deepcopy(step)
     step["milestones"] = [m for m in step["milestones"] if m["key"] not in here.milestones]
-    step["requires"] = [key for key in step.get("requires", []) if key in here.steps]
+    known = set(here.steps) | set(coming)
+    step["requires"] = [key for key in step.get("requires", []) if key in known]
     return step
 
 
@@ -396,8 +398,9 @@ def _apply_to_data(change, mine, new):
     here, there = _Index(mine), _Index(new)
     if change.kind == "added" and change.what == "phase":
         phase = copying.deepcopy(there.phases[change.key])
+        coming = [step["key"] for step in phase["steps"] if step["key"] not in here.steps]
         phase["steps"] = [
-            _fit_step(step, here, new) for step in phase["steps"] if step["key"] not in here.steps
+            _fit_step(step, here, coming) for step in phase["steps"] if step["key"] in coming
         ]
         phase["steps"] = [step for step in phase["steps"] if step["milestones"]]
         if not phase["steps"]:
@@ -405,7 +408,7 @@ def _apply_to_data(change, mine, new):
         _insert_after(mine["phases"], phase, _previous_key(new["phases"], change.key))
     elif change.kind == "added" and change.what == "step":
         step, phase = there.steps[change.key]
-        fitted = _fit_step(step, here, new)
+        fitted = _fit_step(step, here)
         if not fitted["milestones"]:
             raise Refused(_("Every milestone of this step is already in your copy."))
         target = here.phases[phase["key"]]["steps"]

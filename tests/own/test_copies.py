@@ -343,7 +343,15 @@ def test_applying_an_added_phase_and_milestone(client, copied):
                         "summary": "Later.",
                         "hours": 1,
                         "milestones": [{"key": "late-m", "title": "Late one"}],
-                    }
+                    },
+                    {
+                        "key": "later",
+                        "title": "Later",
+                        "summary": "After late.",
+                        "hours": 1,
+                        "requires": ["late", "step-0-0"],
+                        "milestones": [{"key": "later-m", "title": "Later one"}],
+                    },
                 ],
             }
         )
@@ -356,7 +364,11 @@ def test_applying_an_added_phase_and_milestone(client, copied):
     republish(changed(phase=add_phase, milestone=add_milestone))
     assert apply(client, made, ("phase", "added", "phase-new")).status_code == 302
     assert apply(client, made, ("milestone", "added", "first-m")).status_code == 302
-    assert copy_keys(made)[-1] == ("phase-new", ["late"])
+    assert copy_keys(made)[-1] == ("phase-new", ["late", "later"])
+    assert sorted(roadmap_to_data(made)["phases"][-1]["steps"][1]["requires"]) == [
+        "late",
+        "step-0-0",
+    ]
     step = roadmap_to_data(made)["phases"][1]["steps"][0]
     assert [m["key"] for m in step["milestones"]] == ["first-m", "step-1-0-m0", "step-1-0-m1"]
 
