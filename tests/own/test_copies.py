@@ -4,7 +4,7 @@ the original's later changes one by one, only when its owner applies them."""
 import copy
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -136,6 +136,14 @@ def test_two_posts_make_one_copy(client):
     first, second = post_copy(client, curated), post_copy(client, curated)
     assert Roadmap.objects.filter(owner=user).count() == 1
     assert first.url == second.url == the_copy(user).get_absolute_url()
+
+
+def test_the_database_keeps_one_copy_per_original_and_learner(copied):
+    made, user = copied
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Roadmap.objects.create(
+            owner=user, origin=made.origin, key="again", slug="again_0", title="T", summary="S"
+        )
 
 
 def test_the_confirmation_page_says_what_happens_and_finds_an_existing_copy(client):
