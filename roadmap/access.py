@@ -35,6 +35,12 @@ def roadmap_for_owner(user, slug):
     return get_object_or_404(Roadmap.objects.owned_by(user), slug=slug)
 
 
+def copy_for_owner(user, slug):
+    """One of the user's own roadmaps that is a copy of a curated one (roadmap/copies.py), to
+    review and apply its original's changes; a 404 for anyone else, and for other roadmaps."""
+    return get_object_or_404(Roadmap.objects.owned_by(user).filter(origin__isnull=False), slug=slug)
+
+
 def curated_roadmap_for_copy(user, slug):
     """A published curated roadmap a logged-in learner may copy."""
     if not user.is_authenticated:

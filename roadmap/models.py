@@ -182,6 +182,8 @@ class Roadmap(models.Model):
                 condition=models.Q(owner__isnull=True),
                 name="curated_roadmap_key_unique",
             ),
+            # One copy of an original per learner: two tabs or a double click copy once.
+            models.UniqueConstraint(fields=["owner", "origin"], name="one_copy_per_owner_origin"),
         ]
 
     def __str__(self):

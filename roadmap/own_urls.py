@@ -6,7 +6,7 @@ Every view here finds its roadmap through roadmap/access.py (`roadmap_for_owner`
 
 from django.urls import path
 
-from roadmap.views import own
+from roadmap.views import copies, own
 
 app_name = "own"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path(f"{mine}delete/", own.delete, name="delete"),
     # The editor (roadmap/views/editor.py).
     # Copies of curated roadmaps and their original's changes (roadmap/views/copies.py).
+    path("copy/<slug:slug>/", copies.copy, name="copy"),
+    path(f"{mine}changes/", copies.changes, name="changes"),
+    path(f"{mine}changes/apply/", copies.apply, name="change-apply"),
+    path(f"{mine}changes/dismiss/", copies.dismiss, name="change-dismiss"),
 ]

@@ -71,11 +71,14 @@ class PageVersions:
 
     roadmap_id: int
     enrollment_id: int | None  # None: not enrolled (or left), or not logged in
-    key: tuple  # ids, creation times and version counters of the roadmap and the enrolment
+    # ids, creation times and version counters of the roadmap and the enrolment; for a copy,
+    # also its original's latest revision number (the copy's page says what changed since)
+    key: tuple
 
 
 _PAGE_VERSIONS_SQL = """
-    SELECT r.id, r.created_at, r.content_version, e.id, e.created_at, e.version
+    SELECT r.id, r.created_at, r.content_version, e.id, e.created_at, e.version,
+        (SELECT MAX(v.number) FROM {revision} v WHERE v.roadmap_id = r.origin_id)
     FROM {roadmap} r
     LEFT JOIN {enrollment} e ON e.roadmap_id = r.id AND e.user_id = %s AND e.status <> %s
     WHERE r.slug = %s AND ((r.owner_id IS NULL AND r.status = %s) OR r.owner_id = %s)
@@ -88,10 +91,14 @@ def page_versions(slug, user):
     building the query with the ORM took longer than running it. It applies the rules of
     roadmap/access.py (`roadmap_for_visitor`, `enrollment_for_user`, i.e. the querysets
     `trackable_by` and `current`): published curated roadmaps and the user's own, and
-    enrolments not left, through the models' status constants."""
+    enrolments not left, through the models' status constants. A copy of a curated roadmap
+    (roadmap/copies.py) shows what its original changed since: its key holds the original's
+    latest revision number, and the copy's own bookkeeping of those changes raises its content
+    version."""
     sql = _PAGE_VERSIONS_SQL.format(
         roadmap=connection.ops.quote_name(Roadmap._meta.db_table),
         enrollment=connection.ops.quote_name(Enrollment._meta.db_table),
+        revision=connection.ops.quote_name(Revision._meta.db_table),
     )
     params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED, user.pk]
     with connection.cursor() as cursor:

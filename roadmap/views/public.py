@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from roadmap import access, commitment, fragments, insight, pages, partials
+from roadmap import access, commitment, copies, fragments, insight, pages, partials
 from roadmap.forms import EnrolForm
 from roadmap.models import WEEKLY_HOURS_MAX, WEEKLY_HOURS_MIN
 from roadmap.versions import page_versions
@@ -71,6 +71,7 @@ def roadmap_detail(request, slug):
             "commitment_template": partials.COMMITMENT,
             "hide_finished": hide_finished,
             "here": here,
+            "copy_changes": copies.notice_count(page.roadmap),
         }
 
     return fragments.render_page(request, TEMPLATE, context, key)
