@@ -563,7 +563,7 @@ def test_the_editor_asks_the_same_number_of_queries_whatever_the_size(
     client, ada, django_assert_max_num_queries, steps
 ):
     roadmap = own(ada, phases=3 if steps > 2 else 1, steps=steps // 3 if steps > 2 else 2)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(url("edit", roadmap)).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         assert client.get(url("edit-step", roadmap, "step-0-1")).status_code == 200
