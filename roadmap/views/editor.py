@@ -256,7 +256,7 @@ def step_skills(request, slug, key):
         **_texts(request, "new_name", "new_category"),
     }
     change = editing.set_step_skills(
-        key, **{"slugs": values["skills"], **_texts(request, "new_name", "new_category")}
+        key, values["skills"], values["new_name"], values["new_category"]
     )
     return _apply(request, roadmap, change, "skills", "skills", key, values)
 
