@@ -6,11 +6,11 @@ Every view here finds its roadmap through roadmap/access.py (`roadmap_for_owner`
 
 from django.urls import path
 
-from roadmap.views import copies, own
+from roadmap.views import copies, editor, own
 
 app_name = "own"
 
-# Each helper adds `from django.urls import path` and its views; `mine` prefixes a roadmap.
+# `mine` prefixes the URLs of one own roadmap.
 mine = "<slug:slug>/"
 
 urlpatterns = [
@@ -21,6 +21,29 @@ urlpatterns = [
     path(f"{mine}download/", own.download, name="download"),
     path(f"{mine}delete/", own.delete, name="delete"),
     # The editor (roadmap/views/editor.py).
+    path("new/", editor.new_roadmap, name="new"),
+    path(f"{mine}edit/", editor.edit, name="edit"),
+    path(f"{mine}edit/phases/", editor.add_phase, name="edit-phase-add"),
+    path(f"{mine}edit/phases/<slug:key>/", editor.phase, name="edit-phase"),
+    path(f"{mine}edit/phases/<slug:key>/steps/", editor.add_step, name="edit-step-add"),
+    path(f"{mine}edit/steps/<slug:key>/", editor.step, name="edit-step"),
+    path(
+        f"{mine}edit/steps/<slug:key>/milestones/", editor.add_milestone, name="edit-milestone-add"
+    ),
+    path(
+        f"{mine}edit/steps/<slug:key>/milestones/<slug:milestone>/",
+        editor.milestone,
+        name="edit-milestone",
+    ),
+    path(f"{mine}edit/steps/<slug:key>/resources/", editor.add_resource, name="edit-resource-add"),
+    path(
+        f"{mine}edit/steps/<slug:key>/resources/<int:index>/",
+        editor.resource,
+        name="edit-resource",
+    ),
+    path(f"{mine}edit/steps/<slug:key>/skills/", editor.step_skills, name="edit-step-skills"),
+    path(f"{mine}edit/steps/<slug:key>/requires/", editor.step_requires, name="edit-step-requires"),
+    path(f"{mine}edit/skills/<slug:skill>/", editor.skill, name="edit-skill"),
     # Copies of curated roadmaps and their original's changes (roadmap/views/copies.py).
     path("copy/<slug:slug>/", copies.copy, name="copy"),
     path(f"{mine}changes/", copies.changes, name="changes"),
