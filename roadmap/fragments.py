@@ -108,24 +108,24 @@ def _response(request, segments, pieces, status):
 
 
 def prerender_steps(request, page, partial):
-    """Give each step of a roadmap page its rendered HTML (`step.html`), cached per step.
+    """Give each step of a roadmap page its rendered outline line (`step.html`), cached per
+    line.
 
-    A step's key (roadmap/versions.py: step_key) holds everything its partial shows, so after
-    a tick only that step is rendered again, not the whole roadmap. Only for pages rendered by
-    render_page (the HTML holds the CSRF placeholder).
+    A line's key (roadmap/versions.py: step_key) is made of the pages.StepLine its partial
+    reads, alone (`only`), so after a tick only that step's line is rendered again, not the
+    whole roadmap. Only for pages rendered by render_page.
     """
     keys = {}
-    for phase in page.phases:
-        for step in phase.steps.all():
-            keys[versions.step_key(page, step)] = step
+    for step in page.steps():
+        step.html_key = versions.step_key(page.roadmap, step.line)
+        keys[step.html_key] = step
     found = cache.get_many(list(keys))
     fresh = {}
     for key, step in keys.items():
         if key not in found:
-            context = {"page": page, "step": step, "csrf_token": CSRF_PLACEHOLDER}
-            fresh[key] = render_to_string(partial, context, request)
+            # No request: the line reads nothing but itself (no context processors).
+            fresh[key] = render_to_string(partial, {"step": step.line})
         step.html = mark_safe(found.get(key) or fresh[key])
-        step.html_key = key
     cache.set_many(fresh, TIMEOUT)
 
 
