@@ -105,7 +105,7 @@ def page_versions(slug, user):
 # Key kinds, renamed when what is stored changes shape (now: a page's segments and their
 # deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
 # new server an old entry.
-PAGE, STEP, PHASE = "page:2", "step:3", "phase:2"
+PAGE, STEP, PHASE, HISTORY = "page:2", "step:3", "phase:2", "history:1"
 
 
 def _digest(kind, parts):
@@ -128,6 +128,12 @@ def step_key(roadmap, line):
     them. The roadmap's content version comes first, as in every key of its content.
     """
     return _digest(STEP, [*content_key(roadmap), line])
+
+
+def history_key(entry):
+    """The cache key of one history entry's HTML (roadmap/history.py): the entry itself (its
+    id, kind, time and the titles it shows) with the language and time zone."""
+    return _digest(HISTORY, [entry])
 
 
 def _roadmap_id(instance):
