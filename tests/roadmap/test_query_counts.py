@@ -113,9 +113,9 @@ PAGE_QUERIES = {
     "roadmap page": 8,
     # the roadmap, the enrolment, done milestones and skips, this step's note and links
     "step page": 8,
-    # the enrolment, steps, done counts, skips, phases, activity days, skills, history,
-    # this week's milestones, revisions
-    "roadmap dashboard": 14,
+    # the enrolment, steps, done counts, skips, activity days, skills, history, this week's
+    # milestones, revisions (the phases come with the steps)
+    "roadmap dashboard": 13,
     # the roadmap, the enrolment, done milestones and skips
     "map": 6,
 }
