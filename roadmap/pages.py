@@ -403,6 +403,7 @@ def forget_content():
     """Drop this process's copies of roadmap content (tests: see roadmap/outline.py)."""
     _content.clear()
     _page_contents.clear()
+    fragments.forget_lines()
     _geometries.clear()
 
 

@@ -108,8 +108,13 @@ def page_versions(slug, user):
 PAGE, STEP, PHASE, HISTORY = "page:2", "step:3", "phase:2", "history:1"
 
 
+def rendering():
+    """What every key adds to what a fragment is rendered from: the language and time zone."""
+    return translation.get_language(), timezone.get_current_timezone_name()
+
+
 def _digest(kind, parts):
-    parts = [*parts, translation.get_language(), timezone.get_current_timezone_name()]
+    parts = [*parts, *rendering()]
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
