@@ -107,7 +107,7 @@ def _response(request, segments, pieces, status):
     return response
 
 
-LINES_KEPT = 4096  # outline lines each process keeps rendered (prerender_steps)
+LINES_KEPT = 2048  # outline lines each process keeps rendered (prerender_steps): a few MB
 _lines = {}
 
 
