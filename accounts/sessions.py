@@ -1,12 +1,28 @@
-"""Django's database sessions, with each row marked with its user, so that every session of
-one account can be found (and ended) with one indexed query, on any number of app servers.
+"""Django's cached database sessions, with each row marked with its user, so that every session
+of one account can be found (and ended) with one indexed query, on any number of app servers.
 
 SESSION_ENGINE = "accounts.sessions" (config/settings.py). The row's account is written on
 every save, so it follows the session through log-in, password change (a new key) and log-out.
+
+Cached: a session is read from the cache (Django's `cached_db`, the "sessions" cache: Redis,
+which every app process shares, when REDIS_URL is set; without Redis a dummy cache, since a
+process could not evict another process's copy) and from the database only on a miss, so a
+request runs one query fewer. The
+database stays the record: every write goes to both, and whatever ends sessions evicts them
+from the cache too. A log-out or a flush does it through the store (`delete`); sessions ended
+in bulk go through `end_sessions_of`, which evicts each one, now and again after the
+transaction commits (a request reading the row meanwhile may have cached it again). Nothing
+may delete session rows another way. A cached entry lives at most CACHE_SECONDS, so that even
+a cache that failed to evict (Redis down at that moment: config/cache.py turns errors into
+misses) forgets an ended session soon; an account's user row is read on every request anyway
+(django.contrib.auth), so a deleted account's cached session logs nobody in.
 """
 
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseStore
+from django.db import transaction
+
+CACHE_SECONDS = 5 * 60
 
 
 def account_of(data):
@@ -17,7 +33,7 @@ def account_of(data):
         return None
 
 
-class SessionStore(DatabaseSessionStore):
+class SessionStore(CachedDatabaseStore):
     # The class name stays "SessionStore": it salts the signed data, so sessions moved from
     # Django's own table (migration 0004) still read.
 
@@ -32,7 +48,50 @@ class SessionStore(DatabaseSessionStore):
         session.account_id = account_of(data)
         return session
 
+    def __init__(self, session_key=None):
+        super().__init__(session_key)
+        self._cache = _Capped(self._cache)
+
+
+class _Capped:
+    """The session cache, keeping nothing longer than CACHE_SECONDS."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def get(self, key, default=None):
+        return self.cache.get(key, default)
+
+    def set(self, key, value, timeout):
+        self.cache.set(key, value, min(timeout, CACHE_SECONDS))
+
+    def delete(self, key):
+        return self.cache.delete(key)
+
+    def delete_many(self, keys):
+        return self.cache.delete_many(keys)
+
+    def __contains__(self, key):
+        return key in self.cache
+
+    def __getattr__(self, name):  # anything else (the async methods): as the cache does it
+        return getattr(self.cache, name)
+
+
+def evict(session_keys):
+    """Forget these sessions' cached copies (their rows are gone or going)."""
+    if session_keys:
+        SessionStore()._cache.delete_many(
+            [SessionStore.cache_key_prefix + key for key in session_keys]
+        )
+
 
 def end_sessions_of(user):
-    """Delete every session of `user`, on every device; return how many there were."""
-    return SessionStore.get_model_class().objects.filter(account_id=user.pk).delete()[0]
+    """Delete every session of `user`, on every device, and their cached copies; return how
+    many there were."""
+    sessions = SessionStore.get_model_class().objects.filter(account_id=user.pk)
+    keys = list(sessions.values_list("session_key", flat=True))
+    deleted = sessions.filter(session_key__in=keys).delete()[0]
+    evict(keys)
+    transaction.on_commit(lambda: evict(keys))
+    return deleted

@@ -135,15 +135,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     # Redis down or slow is a cache miss, not an error: pages render fresh meanwhile.
-    CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
+    REDIS_CACHE = {
+        "BACKEND": "config.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
+    # Sessions are cached in Redis too (accounts/sessions.py), which every app process shares:
+    # a session ended on one is evicted for all.
+    CACHES = {"default": REDIS_CACHE, "sessions": REDIS_CACHE}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis each process has a cache of its own: fine for pages (keyed by versions),
+    # not for sessions (one process could not evict another's copy of an ended session), so
+    # sessions are read from the database on every request.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+SESSION_CACHE_ALIAS = "sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,7 +170,8 @@ LOGIN_REDIRECT_URL = "roadmap:catalogue"
 LOGOUT_REDIRECT_URL = "roadmap:home"
 PASSWORD_RESET_TIMEOUT = int(timedelta(days=3).total_seconds())
 # Sessions live in the database, each row marked with its user, so deleting an account ends
-# its sessions on every device and every app server (accounts/sessions.py).
+# its sessions on every device and every app server (accounts/sessions.py); cached in Redis
+# when there is one (SESSION_CACHE_ALIAS above).
 SESSION_ENGINE = "accounts.sessions"
 # "Remember me" keeps a session this long; without it the session ends with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", int(timedelta(weeks=2).total_seconds()))

@@ -60,10 +60,10 @@ class Commitment:
 
 def commitment(phases, weekly_hours):
     """Hours per phase and the calendar time they take at `weekly_hours`, for a roadmap page's
-    `phases` (with their steps prefetched, as `pages.roadmap_content` gives them)."""
+    `phases` (pages.PagePhase, or anything with `title` and `steps` that have `hours`)."""
     rows = []
     for phase in phases:
-        hours = sum(step.hours for step in phase.steps.all())
+        hours = sum(step.hours for step in phase.steps)
         rows.append(PhaseCommitment(phase.title, hours, span(hours, weekly_hours)))
     total = sum(row.hours for row in rows)
     return Commitment(weekly_hours, total, span(total, weekly_hours), rows)

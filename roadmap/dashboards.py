@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.middleware import learner_zone
 from roadmap import pace as pacing
 from roadmap.history import recent_activity
-from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Phase, Step
+from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Step
 from roadmap.plan import PLAN_STEP_FIELDS, Plan, PlannedStep, plan_for
 from roadmap.progress import (
     STEP_FIELDS,
@@ -266,6 +266,15 @@ def skill_groups(skills):
     ]
 
 
+@dataclass(frozen=True)
+class DashboardPhase:
+    """A phase's bar on the roadmap dashboard."""
+
+    key: str
+    title: str
+    tally: Tally
+
+
 @dataclass
 class RoadmapDashboard:
     enrollment: Enrollment
@@ -295,10 +304,15 @@ def roadmap_dashboard(enrollment, now=None):
     steps = list(live_steps([enrollment.roadmap_id]).values(*PLAN_STEP_FIELDS))
     counts = step_counts_for([enrollment], steps)[enrollment.pk]
     summary = summarise(counts)
-    phases = list(Phase.objects.live().filter(roadmap_id=enrollment.roadmap_id))
-    for phase in phases:
-        phase.tally = summary.phases.get(phase.pk)
-    phases = [phase for phase in phases if phase.tally is not None]
+    # The phases of the steps shown, in roadmap order, from the step rows (no query).
+    phases = {}
+    for step in steps:
+        if step["phase_id"] not in phases:
+            tally = summary.phases[step["phase_id"]]
+            phases[step["phase_id"]] = DashboardPhase(
+                step["phase__key"], step["phase__title"], tally
+            )
+    phases = list(phases.values())
     activities = Activity.objects.filter(enrollment=enrollment)
     days = ticked_days(activities, zone)
     the_plan = plan_for(enrollment, steps, counts, today=today, tz=zone)

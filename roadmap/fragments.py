@@ -59,7 +59,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from config import encoding
-from roadmap import access, undo, versions
+from roadmap import access, outline, undo, versions
 
 # NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
 CSRF_PLACEHOLDER = encoding.GAP.decode() * CSRF_TOKEN_LENGTH
@@ -107,25 +107,41 @@ def _response(request, segments, pieces, status):
     return response
 
 
-def prerender_steps(request, page, partial):
-    """Give each step of a roadmap page its rendered HTML (`step.html`), cached per step.
+LINES_KEPT = 2048  # outline lines each process keeps rendered (prerender_steps): a few MB
+_lines = {}
 
-    A step's key (roadmap/versions.py: step_key) holds everything its partial shows, so after
-    a tick only that step is rendered again, not the whole roadmap. Only for pages rendered by
-    render_page (the HTML holds the CSRF placeholder).
+
+def prerender_steps(request, page, partial):
+    """Give each step of a roadmap page its rendered outline line (`step.html`), cached per
+    line.
+
+    A line's key (roadmap/versions.py: step_key) is made of the pages.StepLine its partial
+    reads, alone (`only`), so after a tick only that step's line is rendered again, not the
+    whole roadmap. Lines are shared by learners (the same line shows the same HTML), and each
+    process also keeps the lines it used last, by the line itself: a line names its HTML
+    for good (with the content version, language and time zone), so a process's copy cannot be
+    stale, and most lines of a page cost neither a key nor a cache call. Only for pages
+    rendered by render_page.
     """
+    local = (versions.content_key(page.roadmap), *versions.rendering())
     keys = {}
-    for phase in page.phases:
-        for step in phase.steps.all():
-            keys[versions.step_key(page, step)] = step
+    for step in page.steps():
+        kept = _lines.get((local, step.line))
+        if kept is not None:
+            step.html_key, step.html = kept
+            continue
+        step.html_key = versions.step_key(page.roadmap, step.line)
+        keys[step.html_key] = step
+    if not keys:
+        return
     found = cache.get_many(list(keys))
     fresh = {}
     for key, step in keys.items():
         if key not in found:
-            context = {"page": page, "step": step, "csrf_token": CSRF_PLACEHOLDER}
-            fresh[key] = render_to_string(partial, context, request)
+            # No request: the line reads nothing but itself (no context processors).
+            fresh[key] = render_to_string(partial, {"step": step.line})
         step.html = mark_safe(found.get(key) or fresh[key])
-        step.html_key = key
+        outline.keep(_lines, (local, step.line), (key, step.html), LINES_KEPT)
     cache.set_many(fresh, TIMEOUT)
 
 
@@ -146,3 +162,8 @@ def prerender_phases(request, page, partial, extra):
             fresh[key] = render_to_string(partial, context, request)
         phase.html = mark_safe(found.get(key) or fresh[key])
     cache.set_many(fresh, TIMEOUT)
+
+
+def forget_lines():
+    """Drop this process's rendered outline lines (tests: pages.forget_content)."""
+    _lines.clear()

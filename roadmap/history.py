@@ -1,14 +1,54 @@
 """A learner's history on one roadmap: the latest entries of the append-only activity log."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from roadmap import partials, versions
 from roadmap.models import Activity
 
 HISTORY_LENGTH = 15
+TIMEOUT = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One log entry as the history shows it, and nothing else (its cache key is made of it)."""
+
+    pk: int
+    kind: str  # Activity.Kind
+    created_at: datetime
+    milestone_title: str  # "" for an entry about a whole step
+    step_title: str
 
 
 def recent_activity(enrollment, limit=HISTORY_LENGTH):
-    """The latest log entries, newest first, with what they refer to, in one query."""
-    return list(
+    """The latest log entries, newest first, with the titles they refer to, in one query."""
+    rows = (
         Activity.objects.filter(enrollment=enrollment)
-        .select_related("milestone", "step", "phase")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
+        .values_list("pk", "kind", "created_at", "milestone__title", "step__title")[:limit]
     )
+    return [
+        HistoryEntry(pk, kind, at, milestone or "", step or "")
+        for pk, kind, at, milestone, step in rows
+    ]
+
+
+def entries_html(entries):
+    """The entries' list items, each cached under a key made of the entry (and the language
+    and time zone, versions.history_key): entries never change, so after a tick only the new
+    one is rendered."""
+    keys = {versions.history_key(entry): entry for entry in entries}
+    found = cache.get_many(list(keys))
+    fresh = {
+        key: render_to_string(partials.HISTORY_ENTRY, {"entry": entry})
+        for key, entry in keys.items()
+        if key not in found
+    }
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return mark_safe("".join(found.get(key) or fresh[key] for key in keys))

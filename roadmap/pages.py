@@ -68,19 +68,188 @@ def published_roadmaps():
     )
 
 
+@dataclass(frozen=True)
+class ContentMilestone:
+    pk: int
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ContentStep:
+    """One live step of a version of a roadmap's content, numbered as the page numbers it."""
+
+    pk: int
+    phase_id: int
+    key: str
+    number: str  # "2.3": the third step of the second phase
+    title: str
+    summary: str
+    hours: int
+    milestones: tuple  # ContentMilestone, in order
+    resources: tuple  # Resource rows, read only
+    skills: tuple  # Skill rows, read only
+    requires: tuple  # ids of the live steps it needs, in order
+    unlocks: tuple  # ids of the live steps that need it, in roadmap order
+
+
+@dataclass(frozen=True)
+class ContentPhase:
+    pk: int
+    key: str
+    number: int
+    title: str
+    summary: str
+    steps: tuple  # ContentStep, in order
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """What a roadmap page shows of one version of a roadmap's content, the same for every
+    learner: built once per content version and kept by each process (see page_content)."""
+
+    phases: tuple  # ContentPhase, in roadmap order
+    steps: tuple  # ContentStep, in roadmap order
+    skills: tuple  # Skill rows, by category and name
+    milestone_count: int
+    hours_total: int
+
+
+@dataclass(frozen=True)
+class PageMilestone:
+    pk: int
+    key: str
+    title: str
+    is_done: bool
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One step's line in the roadmap page's outline: everything the line's template
+    (partials.OUTLINE_STEP) shows, and only that, so that the line's cache key
+    (versions.step_key) is made of the very object the template reads."""
+
+    key: str
+    number: str
+    title: str
+    url: str
+    hours: int
+    milestone_count: int
+    enrolled: bool
+    state: StepState | None
+    tally: Tally | None
+    is_next: bool
+    needs: tuple  # numbers of the prerequisites not yet done or skipped
+    milestones: tuple  # titles, listed in a curator's preview only
+
+
+FINISHED = (StepState.DONE, StepState.SKIPPED)
+
+
+@dataclass(eq=False)
+class PageStep:
+    """A step as one learner's page shows it: the content, with their progress on it."""
+
+    content: ContentStep
+    url: str
+    others: dict  # the page's steps by id: prerequisites carry their learner's state
+    done: frozenset | set = frozenset()  # ids of the milestones the learner has done
+    enrolled: bool = False
+    preview: bool = False
+    state: StepState | None = None
+    tally: Tally | None = None
+    is_next: bool = False
+    note: str = ""
+    links: tuple = ()
+    html: str = ""  # the outline line, rendered or from the cache (fragments.prerender_steps)
+    html_key: str = ""  # its cache key (versions.step_key)
+
+    pk = property(lambda self: self.content.pk)
+    phase_id = property(lambda self: self.content.phase_id)
+    key = property(lambda self: self.content.key)
+    number = property(lambda self: self.content.number)
+    title = property(lambda self: self.content.title)
+    summary = property(lambda self: self.content.summary)
+    hours = property(lambda self: self.content.hours)
+    resources = property(lambda self: self.content.resources)
+    skills = property(lambda self: self.content.skills)
+
+    @cached_property
+    def milestones(self):
+        done = self.done
+        return tuple(
+            PageMilestone(m.pk, m.key, m.title, m.pk in done) for m in self.content.milestones
+        )
+
+    @property
+    def is_finished(self):
+        return self.state in FINISHED
+
+    @property
+    def prerequisites(self):
+        """(number, step) of each step this one needs."""
+        return [(self.others[pk].number, self.others[pk]) for pk in self.content.requires]
+
+    @property
+    def unlocks(self):
+        """(number, step) of each step that needs this one."""
+        return [(self.others[pk].number, self.others[pk]) for pk in self.content.unlocks]
+
+    @property
+    def pending_prerequisites(self):
+        """(number, step) of each prerequisite not yet done or skipped."""
+        if not self.enrolled:
+            return []
+        return [(n, step) for n, step in self.prerequisites if step.state not in FINISHED]
+
+    @cached_property
+    def line(self):
+        content = self.content
+        return StepLine(
+            key=content.key,
+            number=content.number,
+            title=content.title,
+            url=self.url,
+            hours=content.hours,
+            milestone_count=len(content.milestones),
+            enrolled=self.enrolled,
+            state=self.state,
+            tally=self.tally,
+            is_next=self.is_next,
+            needs=tuple(number for number, __ in self.pending_prerequisites),
+            milestones=tuple(m.title for m in content.milestones) if self.preview else (),
+        )
+
+
+@dataclass(eq=False)
+class PagePhase:
+    content: ContentPhase
+    steps: tuple  # PageStep, in order
+    tally: Tally | None = None
+    all_skipped: bool = False
+    html: str = ""  # rendered, or from the cache (fragments.prerender_phases)
+
+    pk = property(lambda self: self.content.pk)
+    key = property(lambda self: self.content.key)
+    number = property(lambda self: self.content.number)
+    title = property(lambda self: self.content.title)
+    summary = property(lambda self: self.content.summary)
+
+
 @dataclass
 class RoadmapPage:
     roadmap: Roadmap
-    phases: list
-    skills: list
+    phases: list  # PagePhase
+    skills: tuple
     step_count: int
     milestone_count: int
     hours_total: int
     enrollment: Enrollment | None = None
     progress: RoadmapProgress | None = None
-    next_step: Step | None = None
+    next_step: PageStep | None = None
     history: list | None = None
     changes: tuple = (0, [])  # (latest revision number, what changed since the learner looked)
+    content: PageContent | None = None
 
     @cached_property
     def map(self):
@@ -88,7 +257,7 @@ class RoadmapPage:
         return roadmap_map(self)
 
     def steps(self):
-        return [step for phase in self.phases for step in phase.steps.all()]
+        return [step for phase in self.phases for step in phase.steps]
 
     @property
     def current_phase(self):
@@ -107,7 +276,7 @@ class RoadmapPage:
     def locate_step(self, key):
         """(phase, step) of the page's step with this key, or None."""
         for phase in self.phases:
-            for step in phase.steps.all():
+            for step in phase.steps:
                 if step.key == key:
                     return phase, step
         return None
@@ -115,8 +284,8 @@ class RoadmapPage:
     def locate_milestone(self, pk):
         """(phase, step, milestone) of the page's milestone with this id, or None."""
         for phase in self.phases:
-            for step in phase.steps.all():
-                for milestone in step.milestones.all():
+            for step in phase.steps:
+                for milestone in step.milestones:
                     if milestone.pk == pk:
                         return phase, step, milestone
         return None
@@ -127,20 +296,23 @@ class StepPage:
     """One step of a roadmap, with its neighbours in roadmap order."""
 
     page: RoadmapPage
-    phase: Phase
-    step: Step
-    previous: Step | None
-    next: Step | None
+    phase: PagePhase
+    step: PageStep
+    previous: PageStep | None
+    next: PageStep | None
 
 
 def step_page(roadmap, key, user=None):
     """A step of the roadmap as learners see it, read from the same data as the roadmap page
-    (the same fixed queries, whatever the roadmap's size); None for any other key."""
+    (the same fixed queries, whatever the roadmap's size) and the learner's note and links
+    on this step; None for any other key."""
     page = roadmap_page(roadmap, user, with_history=False)
     located = page.locate_step(key)
     if located is None:
         return None
     phase, step = located
+    if page.enrollment:
+        _attach_notes(page.enrollment, step)
     steps = page.steps()
     index = steps.index(step)
     return StepPage(
@@ -150,6 +322,13 @@ def step_page(roadmap, key, user=None):
         previous=steps[index - 1] if index else None,
         next=steps[index + 1] if index + 1 < len(steps) else None,
     )
+
+
+def _attach_notes(enrollment, step):
+    """The learner's note and links on one step (two queries)."""
+    notes = StepNote.objects.filter(enrollment=enrollment, step_id=step.pk)
+    step.note = notes.values_list("text", flat=True).first() or ""
+    step.links = tuple(PersonalLink.objects.filter(enrollment=enrollment, step_id=step.pk))
 
 
 def current_enrollment(user, roadmap):
@@ -164,12 +343,16 @@ _content = {}
 def roadmap_content(roadmap):
     """The roadmap's live phases with their steps, skills, prerequisites, resources and
     milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
-    pages share one copy until the content changes. Each call returns fresh objects.
+    pages share one copy until the content changes. Each call returns fresh objects (model
+    rows a caller may annotate); roadmap pages read page_content instead."""
+    return [_fresh(phase) for phase in _content_rows(roadmap)]
 
-    Each process also keeps the last few versions it unpickled and hands out shallow copies
-    of them (roadmap/outline.py says why a process's copy of a content version cannot be
-    stale): unpickling hundreds of model instances was the largest cost of a page after a
-    tick."""
+
+def _content_rows(roadmap):
+    """The shared prefetched rows of roadmap_content, not to be changed by anyone.
+
+    Each process also keeps the last few versions it unpickled (roadmap/outline.py says why
+    a process's copy of a content version cannot be stale)."""
     key = versions.content_cache_key("roadmap-content", roadmap)
     phases = _content.get(key)
     if phases is None:
@@ -188,7 +371,7 @@ def roadmap_content(roadmap):
             )
             cache.set(key, phases, fragments.TIMEOUT)
         keep(_content, key, phases, _CONTENT_KEPT)
-    return [_fresh(phase) for phase in phases]
+    return phases
 
 
 def _fresh(instance):
@@ -219,94 +402,138 @@ def _fresh_queryset(queryset):
 def forget_content():
     """Drop this process's copies of roadmap content (tests: see roadmap/outline.py)."""
     _content.clear()
+    _page_contents.clear()
+    fragments.forget_lines()
+    _geometries.clear()
+
+
+def page_content(roadmap):
+    """What a roadmap page shows of this version of the roadmap's content (a PageContent),
+    the same for every learner: kept by each process per content version, like the outline
+    (roadmap/outline.py says why a process's copy cannot be stale), and built from the cached
+    content (roadmap_content) when a process first needs it."""
+    key = versions.content_cache_key("page-content", roadmap)
+    content = _page_contents.get(key)
+    if content is None:
+        content = _build_content(_content_rows(roadmap))
+        keep(_page_contents, key, content, _CONTENT_KEPT)
+    return content
+
+
+_page_contents = {}
+
+
+def _build_content(phases):
+    numbers, skills, unlocks = {}, {}, {}
+    for phase_number, phase in enumerate(phases, start=1):
+        for step_number, step in enumerate(phase.steps.all(), start=1):
+            numbers[step.pk] = f"{phase_number}.{step_number}"
+    for phase in phases:
+        for step in phase.steps.all():
+            for required in step.requires.all():
+                if required.pk in numbers:
+                    unlocks.setdefault(required.pk, []).append(step.pk)
+    content_phases = []
+    for phase_number, phase in enumerate(phases, start=1):
+        steps = []
+        for step in phase.steps.all():
+            step_skills = tuple(step.skills.all())
+            for skill in step_skills:
+                skills[skill.pk] = skill
+            steps.append(
+                ContentStep(
+                    pk=step.pk,
+                    phase_id=step.phase_id,
+                    key=step.key,
+                    number=numbers[step.pk],
+                    title=step.title,
+                    summary=step.summary,
+                    hours=step.hours,
+                    milestones=tuple(
+                        ContentMilestone(m.pk, m.key, m.title) for m in step.milestones.all()
+                    ),
+                    resources=tuple(step.resources.all()),
+                    skills=step_skills,
+                    requires=tuple(r.pk for r in step.requires.all() if r.pk in numbers),
+                    unlocks=tuple(unlocks.get(step.pk, ())),
+                )
+            )
+        content_phases.append(
+            ContentPhase(
+                phase.pk, phase.key, phase_number, phase.title, phase.summary, tuple(steps)
+            )
+        )
+    all_steps = tuple(step for phase in content_phases for step in phase.steps)
+    return PageContent(
+        phases=tuple(content_phases),
+        steps=all_steps,
+        skills=tuple(sorted(skills.values(), key=lambda skill: (skill.category, skill.name))),
+        milestone_count=sum(len(step.milestones) for step in all_steps),
+        hours_total=sum(step.hours for step in all_steps),
+    )
 
 
 def roadmap_page(roadmap, user=None, with_history=True, preview=False):
-    """A roadmap with its content and, for an enrolled learner, their progress. The caller has
-    checked that the user may see it (roadmap/access.py); a preview shows no progress.
+    """A roadmap with its content and, for an enrolled learner, their progress: typed page
+    objects (PagePhase, PageStep) over the content every learner shares (page_content) and
+    the learner's marks, in one query. The caller has checked that the user may see it
+    (roadmap/access.py); a preview shows no progress.
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
     """
     enrollment = None if preview else current_enrollment(user, roadmap)
-    phases = roadmap_content(roadmap)
-    numbers, skills = {}, {}
-    for phase_number, phase in enumerate(phases, start=1):
-        phase.number = phase_number
-        for step_number, step in enumerate(phase.steps.all(), start=1):
-            step.number = f"{phase_number}.{step_number}"
-            numbers[step.pk] = step.number
-            for skill in step.skills.all():
-                skills[skill.pk] = skill
-    all_steps = [step for phase in phases for step in phase.steps.all()]
-    by_id = {step.pk: step for step in all_steps}
-    for step in all_steps:
-        step.unlocks = []
-    for step in all_steps:
-        # The page's own step objects, so that a prerequisite carries its learner's state.
-        step.prerequisites = [
-            (numbers[required.pk], by_id[required.pk])
-            for required in step.requires.all()
-            if required.pk in numbers
-        ]
-        for __, required in step.prerequisites:
-            required.unlocks.append((step.number, step))
+    content = page_content(roadmap)
+    urls = _step_urls(roadmap.slug, tuple(step.key for step in content.steps))
+    enrolled = enrollment is not None
+    done, skipped = learner_marks(enrollment) if enrolled else (frozenset(), frozenset())
+    by_id, phases = {}, []
+    for phase in content.phases:
+        steps = tuple(
+            PageStep(step, urls[step.key], by_id, done, enrolled, preview) for step in phase.steps
+        )
+        by_id.update((step.pk, step) for step in steps)
+        phases.append(PagePhase(phase, steps))
     page = RoadmapPage(
         roadmap=roadmap,
         phases=phases,
-        skills=sorted(skills.values(), key=lambda skill: (skill.category, skill.name)),
-        step_count=len(all_steps),
-        milestone_count=sum(len(step.milestones.all()) for step in all_steps),
-        hours_total=sum(step.hours for step in all_steps),
+        skills=content.skills,
+        step_count=len(content.steps),
+        milestone_count=content.milestone_count,
+        hours_total=content.hours_total,
+        enrollment=enrollment,
+        content=content,
     )
-    page.enrollment = enrollment
-    if page.enrollment:
-        _attach_progress(page, all_steps)
+    if enrolled:
+        result = page.progress = summarise(progress_rows(content.steps, done, skipped))
+        for phase in phases:
+            phase.tally = result.phases.get(phase.pk, Tally())
+            phase.all_skipped = all(step.pk in skipped for step in phase.steps)
+            for step in phase.steps:
+                step.tally = result.steps[step.pk]
+                step.state = result.states[step.pk]
+        page.next_step = by_id.get(result.next_step_id)
+        if page.next_step is not None:
+            page.next_step.is_next = True
         if with_history:
-            page.history = recent_activity(page.enrollment)
-            page.changes = changes_since_seen(page.enrollment)
+            page.history = recent_activity(enrollment)
+            page.changes = changes_since_seen(enrollment)
     return page
 
 
-def _attach_progress(page, all_steps):
-    """Mark what the learner has done, using the one progress arithmetic, in three queries."""
-    enrollment = page.enrollment
-    done, skipped = learner_marks(enrollment)
-    notes = dict(StepNote.objects.filter(enrollment=enrollment).values_list("step_id", "text"))
-    links = {}
-    for link in PersonalLink.objects.filter(enrollment=enrollment):
-        links.setdefault(link.step_id, []).append(link)
-    rows = []
-    for step in all_steps:
-        milestones = step.milestones.all()
-        for milestone in milestones:
-            milestone.is_done = milestone.pk in done
-        rows.append(
-            StepCounts(
-                step_id=step.pk,
-                phase_id=step.phase_id,
-                hours=step.hours,
-                total=len(milestones),
-                done=sum(milestone.is_done for milestone in milestones),
-                skipped=step.pk in skipped,
-            )
+def progress_rows(steps, done, skipped):
+    """The StepCounts rows of the one progress arithmetic (roadmap/progress.py) for steps of
+    the content (ContentStep or outline.OutlineStep) and the learner's marks."""
+    return [
+        StepCounts(
+            step_id=step.pk,
+            phase_id=step.phase_id,
+            hours=step.hours,
+            total=len(step.milestones),
+            done=sum(m.pk in done for m in step.milestones),
+            skipped=step.pk in skipped,
         )
-        step.note = notes.get(step.pk, "")
-        step.links = links.get(step.pk, [])
-    page.progress = result = summarise(rows)
-    by_id = {step.pk: step for step in all_steps}
-    for phase in page.phases:
-        phase.tally = result.phases.get(phase.pk, Tally())
-        phase.all_skipped = all(step.pk in skipped for step in phase.steps.all())
-    for step in all_steps:
-        step.tally = result.steps[step.pk]
-        step.state = result.states[step.pk]
-        step.is_finished = step.state in (StepState.DONE, StepState.SKIPPED)
-        step.pending_prerequisites = [
-            (number, required)
-            for number, required in step.prerequisites
-            if result.states.get(required.pk) not in (StepState.DONE, StepState.SKIPPED)
-        ]
-    page.next_step = by_id.get(result.next_step_id)
+        for step in steps
+    ]
 
 
 def step_url(slug, key):
@@ -326,12 +553,17 @@ class RoadmapMap:
     refresh_url: str = ""  # for a learner: where the map is fetched again after a change
 
 
-def map_geometry(roadmap, phases):
-    """The map's layout for this version of the roadmap's content, worked out once and
-    shared by every learner's page (it does not depend on anyone's progress)."""
+def map_geometry(roadmap, content):
+    """The map's layout for this version of the roadmap's content (a PageContent), worked
+    out once and shared by every learner's page (it does not depend on anyone's progress);
+    each process keeps the last few it used, like the content."""
     key = versions.content_cache_key(f"roadmap-map-{map_layout.LAYOUT_VERSION}", roadmap)
+    geometry = _geometries.get(key)
+    if geometry is not None:
+        return geometry
     geometry = cache.get(key)
     if geometry is None:
+        keys = {step.pk: step.key for step in content.steps}
         geometry = map_layout.layout(
             tuple(
                 map_layout.MapPhase(
@@ -343,16 +575,20 @@ def map_geometry(roadmap, phases):
                             step.key,
                             step.number,
                             step.title,
-                            tuple(required.key for __, required in step.prerequisites),
+                            tuple(keys[pk] for pk in step.requires),
                         )
-                        for step in phase.steps.all()
+                        for step in phase.steps
                     ),
                 )
-                for phase in phases
+                for phase in content.phases
             )
         )
         cache.set(key, geometry, fragments.TIMEOUT)
+    keep(_geometries, key, geometry, _CONTENT_KEPT)
     return geometry
+
+
+_geometries = {}
 
 
 def _step_urls(slug, keys):
@@ -381,11 +617,10 @@ def _mark(step):
 
 def roadmap_map(page):
     """The map of a roadmap page: the cached layout, with the learner's states on top."""
-    geometry = map_geometry(page.roadmap, page.phases)
+    geometry = map_geometry(page.roadmap, page.content)
     marks, next_key, legend, refresh_url = None, None, (), ""
     if page.enrollment:
-        steps = [step for phase in page.phases for step in phase.steps.all()]
-        marks = {step.key: _mark(step) for step in steps}
+        marks = {step.key: _mark(step) for step in page.steps()}
         next_key = page.next_step.key if page.next_step else None
         refresh_url = reverse("roadmap:roadmap-map", args=[page.roadmap.slug])
         legend = tuple(
@@ -534,18 +769,7 @@ def step_progress(enrollment, milestone_id):
     in one query whatever the roadmap's size: the content comes from the cached outline."""
     content = roadmap_outline(enrollment.roadmap)
     done, skipped = learner_marks(enrollment)
-    rows = [
-        StepCounts(
-            step_id=step.pk,
-            phase_id=step.phase_id,
-            hours=step.hours,
-            total=len(step.milestones),
-            done=sum(m.pk in done for m in step.milestones),
-            skipped=step.pk in skipped,
-        )
-        for step in content.steps
-    ]
-    result = summarise(rows)
+    result = summarise(progress_rows(content.steps, done, skipped))
     milestone = content.milestones[milestone_id]
     step = content.by_id[milestone.step_id]
     phase = content.phases[step.phase_id]

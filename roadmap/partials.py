@@ -20,6 +20,7 @@ CONFIRM = "roadmap/partials/confirm.html"
 UNDO_OFFER = "roadmap/partials/undo_offer.html"
 STATE = "roadmap/partials/state.html"
 HISTORY_LIST = "roadmap/partials/history_list.html"
+HISTORY_ENTRY = "roadmap/partials/history_entry.html"  # cached per entry (history.py)
 CONTINUE_CARD = "roadmap/partials/continue_card.html"
 OUTLINE_STEP = "roadmap/partials/outline_step.html"  # cached per step (fragments.py)
 OUTLINE_PHASE = "roadmap/partials/outline_phase.html"  # cached per phase (fragments.py)

@@ -112,11 +112,16 @@ def page_versions(slug, user):
 # Key kinds, renamed when what is stored changes shape (now: a page's segments and their
 # deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
 # new server an old entry.
-PAGE, STEP, PHASE = "page:2", "step:2", "phase:2"
+PAGE, STEP, PHASE, HISTORY = "page:2", "step:3", "phase:2", "history:1"
+
+
+def rendering():
+    """What every key adds to what a fragment is rendered from: the language and time zone."""
+    return translation.get_language(), timezone.get_current_timezone_name()
 
 
 def _digest(kind, parts):
-    parts = [*parts, translation.get_language(), timezone.get_current_timezone_name()]
+    parts = [*parts, *rendering()]
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -126,30 +131,21 @@ def page_key(parts):
     return _digest(PAGE, parts)
 
 
-def step_key(page, step):
-    """The cache key of one step's HTML on a roadmap page (roadmap/fragments.py).
+def step_key(roadmap, line):
+    """The cache key of one step's line in a roadmap page's outline (roadmap/fragments.py).
 
-    It holds everything the step's partial shows: the roadmap's content version and, for an
-    enrolled learner, the step's state, which of its milestones are done, whether it is the
-    next step, its pending prerequisites, the note and the links.
+    `line` is the pages.StepLine the line's template reads, and nothing else: the key is made
+    of everything the line shows (its state, tally, prerequisites still pending, whether it is
+    the next step...), so the two cannot drift, and learners whose lines look the same share
+    them. The roadmap's content version comes first, as in every key of its content.
     """
-    parts = [*content_key(page.roadmap), step.pk]
-    if page.enrollment is None:
-        return _digest(STEP, [*parts, "not enrolled"])
-    return _digest(
-        STEP,
-        [
-            *parts,
-            page.enrollment.pk,
-            page.enrollment.created_at,
-            step.state,
-            [milestone.is_done for milestone in step.milestones.all()],
-            page.next_step is not None and page.next_step.pk == step.pk,
-            [number for number, __ in step.pending_prerequisites],
-            step.note,
-            [(link.pk, link.title, link.url) for link in step.links],
-        ],
-    )
+    return _digest(STEP, [*content_key(roadmap), line])
+
+
+def history_key(entry):
+    """The cache key of one history entry's HTML (roadmap/history.py): the entry itself (its
+    id, kind, time and the titles it shows) with the language and time zone."""
+    return _digest(HISTORY, [entry])
 
 
 def _roadmap_id(instance):
@@ -191,7 +187,7 @@ def phase_key(page, phase, current, extra):
     steps' keys are known: those keys, and what the phase itself shows (its tally, whether it
     is the current phase and all skipped, and `extra`, the rest of the partial's context)."""
     parts = [*content_key(page.roadmap), phase.pk, sorted(extra.items())]
-    parts += [[step.html_key for step in phase.steps.all()], current and current.pk]
+    parts += [[step.html_key for step in phase.steps], current and current.pk]
     if page.enrollment is not None:
         parts += [page.enrollment.pk, page.enrollment.created_at, phase.all_skipped]
         parts.append((phase.tally.total, phase.tally.done, phase.tally.skipped))

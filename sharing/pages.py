@@ -139,7 +139,7 @@ def shared_progress_page(share):
 
 
 def _map(roadmap, phases, marks, next_key):
-    geometry = pages.map_geometry(roadmap, phases)
+    geometry = pages.map_geometry(roadmap, pages.page_content(roadmap))
     hrefs = {node.key: pages.step_url(roadmap.slug, node.key) for node in geometry.nodes}
     steps = ngettext("%(count)d step", "%(count)d steps", len(geometry.nodes)) % {
         "count": len(geometry.nodes)

@@ -159,9 +159,13 @@ def skip_step(request, slug, key):
     learning.set_skipped(enrollment, [step], wanted)
     if not request.htmx:
         return _back(request, slug, f"step-{key}")
-    page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
-    phase, step = access.found(page.locate_step(key))
-    context = {"page": page, "phase": phase, "step": step, "here": safe_next(request)}
+    shown = access.found(pages.step_page(enrollment.roadmap, key, request.user))
+    context = {
+        "page": shown.page,
+        "phase": shown.phase,
+        "step": shown.step,
+        "here": safe_next(request),
+    }
     return _partial(request, partials.STEP_RESPONSE, context)
 
 

@@ -277,8 +277,11 @@ def two_servers_on_one_redis(settings):
     """The cache as two app servers see it: separate clients (connection pools) of one Redis."""
     prefix = f"throttle-test-{uuid.uuid4().hex}"
     settings.CACHES = {
-        name: {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": prefix}
-        for name in ("default", "other")
+        **settings.CACHES,  # the sessions' cache stays
+        **{
+            name: {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": prefix}
+            for name in ("default", "other")
+        },
     }
     caches["default"].set("ping", 1, 10)
     if caches["default"].get("ping") != 1:

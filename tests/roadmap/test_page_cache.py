@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -420,3 +421,24 @@ def test_learners_share_one_cached_copy_of_the_roadmap_content(
     tables = [query["sql"].split(" FROM ", 1)[-1].split()[0] for query in captured]
     assert '"roadmap_resource"' not in tables
     assert '"roadmap_phase"' not in tables
+
+
+def test_learners_whose_lines_look_the_same_share_them_and_no_one_else_does(client, monkeypatch):
+    """An outline line's key is made of the StepLine it shows (versions.step_key): a second
+    learner at the same place renders no line, even with the shared cache emptied (each
+    process keeps the lines it used), and a learner elsewhere gets lines of their own."""
+    first = enrolled_learner(client, phases=2, steps=3, milestones=3)
+    rendered = step_renders(monkeypatch)
+    page(client, first)
+    assert len(rendered) == 6
+    rendered.clear()
+    cache.clear()
+
+    client.force_login(enrol(make_user("second"), first.roadmap).user)
+    assert percent(page(client, first)) == 0  # the second learner's own page
+    assert rendered == []
+
+    tick(client, first)
+    html = page(client, first)
+    assert rendered == ["step-0-0"]
+    assert "1 of 3 milestones" in html

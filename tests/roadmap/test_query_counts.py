@@ -108,16 +108,16 @@ def pages_of(enrollment, milestone):
 # After a tick, each page is a cache miss: rendered again from the cached roadmap content.
 # Session, user and the page's versions (roadmap/versions.py: page_versions), then:
 PAGE_QUERIES = {
-    # the roadmap, the enrolment, the learner's done milestones and skips (one query), notes
-    # and links, the history and the revisions since the learner last looked
-    "roadmap page": 10,
-    # the roadmap, the enrolment, done milestones and skips, notes and links
+    # the roadmap, the enrolment, the learner's done milestones and skips (one query), the
+    # history and the revisions since the learner last looked (the outline shows no notes)
+    "roadmap page": 8,
+    # the roadmap, the enrolment, done milestones and skips, this step's note and links
     "step page": 8,
-    # the enrolment, steps, done counts, skips, phases, activity days, skills, history,
-    # this week's milestones, revisions
-    "roadmap dashboard": 14,
-    # as the step page
-    "map": 8,
+    # the enrolment, steps, done counts, skips, activity days, skills, history, this week's
+    # milestones, revisions (the phases come with the steps)
+    "roadmap dashboard": 13,
+    # the roadmap, the enrolment, done milestones and skips
+    "map": 6,
 }
 
 
