@@ -206,11 +206,18 @@ def create_with_free_key(owner, spec):
 upload_own_roadmap = create_with_free_key
 
 
+@transaction.atomic
 def replace_own_roadmap(roadmap, spec):
     """Write a spec into one of the owner's roadmaps, keeping its key and URL and the owner's
-    progress; content the spec drops is deleted, or archived when it has history."""
+    progress; content the spec drops is deleted, or archived when it has history. Returns the
+    loader's report, or None when another tab deleted the roadmap a moment ago (writing into
+    the row held in memory would have made it again, with nobody enrolled)."""
     check_limits(spec)
-    return write_roadmap(replace(spec, slug=roadmap.key), owner=roadmap.owner, roadmap=roadmap)
+    locked = Roadmap.objects.select_for_update().filter(pk=roadmap.pk, owner=roadmap.owner)
+    locked = locked.first()
+    if locked is None:
+        return None
+    return write_roadmap(replace(spec, slug=locked.key), owner=locked.owner, roadmap=locked)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from roadmap import copies, own_urls
+from roadmap import copies, editing, own_urls
 from roadmap.content import validate, write_roadmap
 from roadmap.content.exporter import roadmap_to_yaml
 from roadmap.models import (
@@ -30,7 +30,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
-from roadmap.ownership import create_own_roadmap
+from roadmap.ownership import create_own_roadmap, delete_own_roadmap, replace_own_roadmap
 from sharing import links
 from sharing.models import Share
 from tests.factories import load_roadmap, make_user, roadmap_data
@@ -650,3 +650,15 @@ def body_for(name, text):
     if name == "replace":
         return {"file": yaml_file(text)}
     return dict(BODIES[name])
+
+
+def test_a_replace_or_an_edit_of_a_roadmap_another_tab_just_deleted_makes_nothing_again(world):
+    held = Roadmap.objects.get(pk=world.mine.pk)  # what the view found, a moment before
+    spec = validate(roadmap_data(slug="mine", status="draft"))
+    delete_own_roadmap(world.mine)
+
+    assert replace_own_roadmap(held, spec) is None
+    with pytest.raises(editing.Stale):
+        editing.apply(held, editing.add_phase("Another phase"))
+    assert not Roadmap.objects.filter(pk=held.pk).exists()
+    assert not Step.objects.filter(roadmap_id=held.pk).exists()
