@@ -662,3 +662,13 @@ def test_a_replace_or_an_edit_of_a_roadmap_another_tab_just_deleted_makes_nothin
         editing.apply(held, editing.add_phase("Another phase"))
     assert not Roadmap.objects.filter(pk=held.pk).exists()
     assert not Step.objects.filter(roadmap_id=held.pk).exists()
+
+
+@pytest.mark.parametrize("settle", [copies.apply_change, copies.dismiss_change])
+def test_settling_a_change_of_a_copy_another_tab_just_deleted_changes_nothing(world, settle):
+    held = Roadmap.objects.get(pk=world.copy.pk)
+    delete_own_roadmap(world.copy)
+
+    with pytest.raises(copies.Gone):
+        settle(held, "step", "added", "new-step")
+    assert not Roadmap.objects.filter(pk=held.pk).exists()
