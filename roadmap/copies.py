@@ -476,9 +476,16 @@ def _find(changes, what, kind, key):
     raise Refused(_("That change is no longer waiting: it was applied or dismissed already."))
 
 
+class Gone(Exception):
+    """The copy was deleted (in another tab) after the view found it."""
+
+
 def _locked(roadmap):
     """The copy's row again, locked until commit (two tabs settle one change once)."""
-    return Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    locked = Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
+    if locked is None:
+        raise Gone
+    return locked
 
 
 @transaction.atomic

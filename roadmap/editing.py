@@ -18,11 +18,7 @@ from django.utils.translation import gettext as _
 from roadmap.content import ContentError, validate, write_roadmap
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.models import KEY_MAX_LENGTH, Milestone, Phase, Roadmap, Step
-from roadmap.ownership import (
-    check_limits,
-    create_own_roadmap,
-    free_key,
-)
+from roadmap.ownership import check_limits, create_with_free_key
 
 SOURCE = "<editor>"
 NEW_STEP_HOURS = 1
@@ -61,8 +57,8 @@ def starter_data(key, title, summary):
 def create_roadmap(owner, title, summary):
     """A new own roadmap from a title and an optional summary; ContentError when they are bad.
     The caller checks `room_for_another` and the throttle first."""
-    key = free_key(owner, derive_key(title, "roadmap"))
-    return create_own_roadmap(owner, validate(starter_data(key, title, summary), SOURCE))
+    key = derive_key(title, "roadmap")
+    return create_with_free_key(owner, validate(starter_data(key, title, summary), SOURCE))
 
 
 def derive_key(title, fallback):
@@ -108,7 +104,9 @@ def apply(roadmap, change):
     """Apply `change(data, keys)` to the roadmap under a row lock and write it; returns what
     `change` returned. Raises ContentError (nothing written) or Stale."""
     with transaction.atomic():
-        locked = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+        locked = Roadmap.objects.select_for_update().filter(pk=roadmap.pk).first()
+        if locked is None:  # deleted in another tab a moment ago
+            raise Stale
         data = roadmap_to_data(locked)
         result = change(data, Keys(locked))
         _prune_skills(data)

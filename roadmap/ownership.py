@@ -11,6 +11,7 @@ import secrets
 import time
 from dataclasses import replace
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +34,10 @@ UPLOAD_MAX_BYTES = 256 * 1024
 # account throttles (accounts/throttling.py).
 CREATIONS_PER_HOUR = 30
 THROTTLE_PERIOD = 3600
+# How long a new-roadmap form's repeats (a double click, a second tab) are told apart from a
+# new form, and how long a repeat waits for the first one's roadmap.
+FORM_SECONDS = 60
+FORM_WAIT = 5
 
 
 def limit_problems(spec, source="<roadmap>"):
@@ -83,6 +88,39 @@ def wait_before_new_roadmap(user):
     if count_attempt(key, THROTTLE_PERIOD) <= CREATIONS_PER_HOUR:
         return 0
     return max(1, math.ceil(THROTTLE_PERIOD - now % THROTTLE_PERIOD))
+
+
+def claim_form(user, form_id):
+    """Whether this request is the first to answer the form `form_id` that makes a new
+    roadmap (True too when the cache cannot count: nothing is refused then). A double click or
+    a second tab sending the same form at the same moment is not first; it waits for the
+    first one's roadmap with `made_by_form`."""
+    return count_attempt(_form_key(user, form_id), FORM_SECONDS) <= 1
+
+
+def form_made(user, form_id, slug):
+    """Remember which roadmap the form made, for its repeats (`made_by_form`)."""
+    cache.set(_form_key(user, form_id, "made"), slug, FORM_SECONDS)
+
+
+def form_failed(user, form_id):
+    """The form made nothing (refused): the same form may be sent again."""
+    cache.delete(_form_key(user, form_id))
+
+
+def made_by_form(user, form_id, wait=FORM_WAIT):
+    """The slug of the roadmap the first sending of this form made, waiting up to `wait`
+    seconds for it; None when it made none (refused, or not done in time)."""
+    deadline = time.monotonic() + wait
+    while True:
+        slug = cache.get(_form_key(user, form_id, "made"))
+        if slug or time.monotonic() >= deadline or cache.get(_form_key(user, form_id)) is None:
+            return slug
+        time.sleep(0.1)
+
+
+def _form_key(user, form_id, what="claim"):
+    return throttle_key(f"own-new-form-{what}", "user", f"{user.pk}:{form_id}", 0)
 
 
 def too_many_message():
@@ -154,22 +192,32 @@ def read_upload(upload, source=None):
     return spec
 
 
-def upload_own_roadmap(owner, spec):
-    """A new own roadmap from an uploaded spec; its slug becomes the key, or `key-2`… when
-    the owner already has that key (uploading a downloaded file again makes a second one)."""
-    for _attempt in range(3):
+def create_with_free_key(owner, spec):
+    """A new own roadmap from a spec; its slug becomes the key, or `key-2`… when the owner
+    already has that key (uploading a downloaded file again makes a second one)."""
+    for _attempt in range(5):
         try:
             return create_own_roadmap(owner, replace(spec, slug=free_key(owner, spec.slug)))
         except IntegrityError:  # another tab took the same free key a moment ago
             continue
-    raise IntegrityError("no free key for an uploaded roadmap")
+    raise IntegrityError("no free key for a new own roadmap")
 
 
+upload_own_roadmap = create_with_free_key
+
+
+@transaction.atomic
 def replace_own_roadmap(roadmap, spec):
     """Write a spec into one of the owner's roadmaps, keeping its key and URL and the owner's
-    progress; content the spec drops is deleted, or archived when it has history."""
+    progress; content the spec drops is deleted, or archived when it has history. Returns the
+    loader's report, or None when another tab deleted the roadmap a moment ago (writing into
+    the row held in memory would have made it again, with nobody enrolled)."""
     check_limits(spec)
-    return write_roadmap(replace(spec, slug=roadmap.key), owner=roadmap.owner, roadmap=roadmap)
+    locked = Roadmap.objects.select_for_update().filter(pk=roadmap.pk, owner=roadmap.owner)
+    locked = locked.first()
+    if locked is None:
+        return None
+    return write_roadmap(replace(spec, slug=locked.key), owner=locked.owner, roadmap=locked)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -81,6 +81,8 @@ def _settle(request, slug, action, done):
         return HttpResponseBadRequest(_("Name a change: what, kind and key."))
     try:
         change = action(roadmap, *named)
+    except copies.Gone:
+        raise Http404 from None
     except copies.Refused as refused:
         roadmap.refresh_from_db()
         context = _changes_context(roadmap, error=refused.message)

@@ -27,6 +27,7 @@ STEP_EDITOR = "roadmap/editor/step.html"
 # Forms of the new-roadmap page already answered, so a second submit opens the first roadmap.
 NEW_FORMS_SESSION_KEY = "own-new-forms"
 NEW_FORMS_KEPT = 10
+FORM_ID_MAX_LENGTH = 64
 MOVES = {"up": -1, "down": 1}
 
 
@@ -36,10 +37,23 @@ def new_roadmap(request):
     """A title and an optional summary make a roadmap of one phase, step and milestone."""
     if request.method != "POST":
         return _new_page(request)
+    form = request.POST.get("form", "")
+    form = form if len(form) <= FORM_ID_MAX_LENGTH else ""  # ours are 16 characters
     answered = request.session.get(NEW_FORMS_SESSION_KEY, {})
-    made = answered.get(request.POST.get("form", ""))
+    made = answered.get(form)
+    if form and not made and not ownership.claim_form(request.user, form):
+        made = ownership.made_by_form(request.user, form)  # sent twice at once
+        if made is None:
+            return redirect("own:list")
     if made and Roadmap.objects.owned_by(request.user).filter(slug=made).exists():
         return redirect("own:edit", slug=made)
+    response = _create(request)
+    if form and response.status_code != 302:
+        ownership.form_failed(request.user, form)
+    return response
+
+
+def _create(request):
     if not ownership.room_for_another(request.user):
         return _new_page(request, [ownership.too_many_message()], status=400)
     wait = ownership.wait_before_new_roadmap(request.user)
@@ -55,9 +69,12 @@ def new_roadmap(request):
     except ContentError as error:
         problems = [problem.message for problem in error.problems]
         return _new_page(request, problems, status=400)
-    if request.POST.get("form"):
+    form = request.POST.get("form", "")
+    if form and len(form) <= FORM_ID_MAX_LENGTH:
+        ownership.form_made(request.user, form, roadmap.slug)
+        answered = request.session.get(NEW_FORMS_SESSION_KEY, {})
         answered = dict(list(answered.items())[-(NEW_FORMS_KEPT - 1) :])
-        answered[request.POST["form"]] = roadmap.slug
+        answered[form] = roadmap.slug
         request.session[NEW_FORMS_SESSION_KEY] = answered
     return redirect("own:edit", slug=roadmap.slug)
 

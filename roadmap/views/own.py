@@ -4,7 +4,7 @@ list with what is wrong (400), a throttled one says when to come back (429)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -83,7 +83,8 @@ def replace(request, slug):
     spec, problems = _read(request)
     if spec is not None:
         try:
-            ownership.replace_own_roadmap(roadmap, spec)
+            if ownership.replace_own_roadmap(roadmap, spec) is None:
+                raise Http404  # deleted in another tab
         except ContentError as error:
             spec, problems = None, error.problems
     if spec is None:
