@@ -82,7 +82,11 @@ def _shared_link(enrollment):
     share = getattr(enrollment, "share", None)
     if share is None:
         return None
-    return {"made_at": _when(share.created_at), "search_engines_may_list": share.allow_indexing}
+    return {
+        "made_at": _when(share.created_at),
+        "search_engines_may_list": share.allow_indexing,
+        "shows": share.shows,  # "progress", or "roadmap" (an own roadmap without progress)
+    }
 
 
 def enrolment(enrollment):
@@ -95,7 +99,7 @@ def enrolment(enrollment):
         "weekly_hours": enrollment.weekly_hours,
         # Whether a calendar link is on; the link itself is not kept, only its fingerprint.
         "calendar_feed": hasattr(enrollment, "calendar_feed"),
-        # Whether a shared progress link is on, and may be indexed; never the link itself.
+        # Whether a shared link is on, may be indexed, and what it shows; never the link.
         "shared_link": _shared_link(enrollment),
         "progress": [
             {

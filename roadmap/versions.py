@@ -148,6 +148,16 @@ def history_key(entry):
     return _digest(HISTORY, [entry])
 
 
+def shared_roadmap_parts(share):
+    """What a shared link's roadmap-only page (sharing/pages.py: shared_roadmap_page) is
+    rendered from, for `page_key`: what the link shows (so a page of one choice is never
+    served for the other), whether search engines may list it, and the roadmap's content
+    version. Nothing of the learner's is on that page; the share itself is looked up (and a
+    revoked link refused) before the cache is asked."""
+    roadmap = share.enrollment.roadmap
+    return ["shared", share.shows, share.allow_indexing, *content_key(roadmap)]
+
+
 def _roadmap_id(instance):
     if isinstance(instance, Roadmap):
         return instance.pk

@@ -1,5 +1,5 @@
-"""The secret of a shared progress link: making, replacing and revoking it, and finding the
-share a link opens.
+"""The secret of a shared link: making, replacing and revoking it, choosing what it shows,
+and finding the share a link opens.
 
 The token is 256 random bits (`secrets`) in the URL; the database keeps only its SHA-256, as
 for the calendar feed (reminders/calendar.py), so a leaked database opens no one's page and
@@ -7,6 +7,10 @@ lookups need no constant-time comparison (the unique index is searched by the ha
 the secret). A new token replaces the old one, which stops working at once; revoking deletes
 the row. Each change raises the enrolment's version (roadmap/versions.py), like every other
 change a learner makes.
+
+A link shows the learner's progress; a link to a roadmap they own may show the roadmap only
+(`Share.Shows`). A curated roadmap is public already, so its link always shows progress.
+Choosing keeps the link: only the row's `shows` changes.
 """
 
 import hashlib
@@ -35,15 +39,33 @@ def fingerprint(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def may_show(enrollment, shows):
+    """Whether the enrolment's link may show this (a `Share.Shows` value): progress on any
+    roadmap, the roadmap only on the learner's own."""
+    if shows == Share.Shows.PROGRESS:
+        return True
+    return shows == Share.Shows.ROADMAP and enrollment.roadmap.is_own
+
+
+def _check(enrollment, shows):
+    if shows is not None and not may_show(enrollment, shows):
+        raise ValueError(f"A link to {enrollment.roadmap} cannot show {shows!r}.")
+
+
 @transaction.atomic
-def issue(enrollment):
+def issue(enrollment, shows=None):
     """A new secret for the enrolment's link, replacing any old one; returns the secret.
 
-    Whether search engines may list the page carries over to the new link.
+    Whether search engines may list the page carries over to the new link, and so does what
+    it shows unless `shows` (one may_show allows, else ValueError) says otherwise; a first
+    link shows progress unless told.
     """
+    _check(enrollment, shows)
     learner_changed(enrollment.pk)  # also serialises two tabs on the enrolment's row
     token = secrets.token_urlsafe(TOKEN_BYTES)
     values = {"token_hash": fingerprint(token), "created_at": timezone.now()}
+    if shows is not None:
+        values["shows"] = shows
     shares = Share.objects.filter(enrollment=enrollment)
     try:
         with transaction.atomic():
@@ -79,6 +101,15 @@ def set_indexing(enrollment, allowed):
     """Let search engines list the shared page, or ask them not to; False if no link is on."""
     learner_changed(enrollment.pk)
     return bool(Share.objects.filter(enrollment=enrollment).update(allow_indexing=allowed))
+
+
+@transaction.atomic
+def set_shows(enrollment, shows):
+    """Choose what the link shows (one may_show allows, else ValueError), keeping the link;
+    False if no link is on."""
+    _check(enrollment, shows)
+    learner_changed(enrollment.pk)
+    return bool(Share.objects.filter(enrollment=enrollment).update(shows=shows))
 
 
 def share_of(enrollment):

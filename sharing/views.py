@@ -3,19 +3,21 @@ opens for anyone who has it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from roadmap import access
+from roadmap import access, fragments, versions
 from sharing import badge as badges
 from sharing import links, pages
+from sharing.models import Share
 
 SETTINGS = "sharing/settings.html"
 CONTROLS = "sharing/partials/share_controls.html"  # swapped in place by htmx
 SHARED_PAGE = "sharing/shared_progress.html"
+SHARED_ROADMAP = "sharing/shared_roadmap.html"
 # The new link is shown once, on the page the POST redirects to; only its hash is kept.
 NEW_LINK_SESSION_KEY = "sharing-new-link"
 BADGE_MAX_AGE = 300  # seconds a README's image may be cached; a revoked badge goes within it
@@ -28,6 +30,7 @@ def _context(enrollment, token=None, **extra):
     return {
         "roadmap": enrollment.roadmap,
         "share": share,
+        "choices": Share.Shows if enrollment.roadmap.is_own else None,
         "new_url": links.page_url(token) if token else None,
         "badge_url": links.badge_url(token) if token else None,
         # The preview is loaded from this site, whatever SITE_URL says (the CSP allows 'self').
@@ -40,7 +43,8 @@ def _context(enrollment, token=None, **extra):
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_settings(request, slug):
     """GET shows whether the link is on (and a new one, once); POST makes, replaces or turns
-    off the link, or says whether search engines may list it."""
+    off the link, says whether search engines may list it, or (own roadmaps) chooses what it
+    shows: the roadmap with the learner's progress, or the roadmap only."""
     enrollment = access.enrollment_for_user(request.user, slug)
     if request.method != "POST":
         # Shown once: a GET takes it out of the session; a HEAD (which shows nothing) leaves it.
@@ -48,6 +52,9 @@ def share_settings(request, slug):
         token = shown[1] if shown and shown[0] == enrollment.pk else None
         return render(request, SETTINGS, _context(enrollment, token))
     action = request.POST.get("action")
+    shows = request.POST.get("shows")
+    if shows is not None and not links.may_show(enrollment, shows):
+        return HttpResponseBadRequest(_("A link to this roadmap cannot show that."))
     token, notice = None, None
     if action == "new":
         wait = links.wait_before_new_link(request.user)
@@ -58,7 +65,7 @@ def share_settings(request, slug):
             response["Retry-After"] = str(wait)
             return response
         replaced = links.share_of(enrollment) is not None
-        token = links.issue(enrollment)
+        token = links.issue(enrollment, shows)
         notice = (
             _("Your new link is ready. The old one no longer works.")
             if replaced
@@ -75,6 +82,14 @@ def share_settings(request, slug):
             _("Search engines may now list your shared page.")
             if allowed
             else _("Search engines are asked not to list your shared page.")
+        )
+    elif action == "shows" and shows is not None:
+        if not links.set_shows(enrollment, shows):
+            return HttpResponseBadRequest(_("Make a link first."))
+        notice = (
+            _("Your link now shows the roadmap with your progress. It is the same link.")
+            if shows == Share.Shows.PROGRESS
+            else _("Your link now shows the roadmap only, not your progress. It is the same link.")
         )
     else:
         return HttpResponseBadRequest(_("Unknown action."))
@@ -97,17 +112,28 @@ def _private(response, share):
 
 @require_safe
 def shared_page(request, token):
-    """Anyone with the link sees the learner's states and percents; nothing personal."""
+    """Anyone with the link sees the learner's states and percents, or the roadmap alone;
+    nothing personal. The roadmap-only page is cached per content version and choice
+    (roadmap/versions.py: shared_roadmap_parts); the progress page is rendered each time."""
     share = access.share_for_token(token)
-    response = render(request, SHARED_PAGE, {"page": pages.shared_progress_page(share)})
+    if share.shows_progress:
+        response = render(request, SHARED_PAGE, {"page": pages.shared_progress_page(share)})
+    else:
+        key = [*versions.shared_roadmap_parts(share), request.user.is_authenticated]
+        response = fragments.render_page(
+            request, SHARED_ROADMAP, lambda: {"page": pages.shared_roadmap_page(share)}, key
+        )
     response["Cache-Control"] = "private, no-cache"  # a revoked link must not be served
     return _private(response, share)
 
 
 @require_safe
 def badge(request, token):
-    """The progress badge, an SVG image for a README or a CV page."""
+    """The progress badge, an SVG image for a README or a CV page; a 404 while the link
+    shows the roadmap only (there is no progress to show)."""
     share = access.share_for_token(token)
+    if not share.shows_progress:
+        raise Http404
     shown = pages.badge(share)
     response = HttpResponse(
         badges.progress_badge(shown.title, shown.percent),
