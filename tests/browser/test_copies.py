@@ -1,6 +1,7 @@
 """Adapting the shipped ML roadmap in a real browser, with and without JavaScript: a learner
 ticks 10 milestones, copies the roadmap and keeps their percent, removes a step from the copy
-in its editor, then applies a change the curators publish to the original. Pages checked by axe and photographed at 390 and 1280 px."""
+in its editor, then applies a change the curators publish to the original. Pages checked by axe
+and photographed at 390 and 1280 px."""
 
 import pytest
 from playwright.sync_api import expect
