@@ -35,6 +35,9 @@ def main():
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--miss", action="store_true", help="time views after a change")
+    parser.add_argument(
+        "--profile", metavar="URL", help="profile views of URL (or 'tick') with cProfile instead"
+    )
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="waypoint-bench-")
@@ -120,6 +123,9 @@ def main():
             times.append(time.perf_counter() - began)
         return response, len(queries), statistics.median(times)
 
+    if args.profile:
+        return profile(args, client, change, milestones, ROADMAP_PAGE)
+
     cache = "after a change (cache miss)" if args.miss else "cache hits"
     print(f"{args.days} days of activity, {args.runs} runs each, {cache}, {connection.vendor}")
     print(f"{'page':<40}{'bytes':>8}{'queries':>9}{'median ms':>11}{'ratio':>8}")
@@ -160,6 +166,31 @@ def main():
         print(f"{label:<40}{size:>8}{len(queries):>9}{median * 1000:>11.1f}{ratio:>7.1f}x")
         plain = "  plain view, same bytes"
         print(f"{plain:<40}{size:>8}{plain_queries:>9}{plain_median * 1000:>11.1f}{1:>7.1f}x")
+
+
+def profile(args, client, change, milestones, page):
+    """Print the functions that take the most time over --runs views of one page (or ticks)."""
+    import cProfile
+    import pstats
+
+    url = f"{page}milestones/{milestones[-1].pk}/"
+
+    def view(run):
+        change()
+        if args.profile == "tick":
+            done = "1" if run % 2 == 0 else "0"
+            return client.post(url, f"done={done}", content_type=FORM, HTTP_HX_REQUEST="true")
+        return client.get(args.profile)
+
+    view(1)  # warm up
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for run in range(args.runs):
+        view(run)
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":
