@@ -7,6 +7,7 @@ Publish action or through `loadroadmap`; both validate with the YAML loader's on
 from django.db import transaction
 from django.db.models import Max
 
+from roadmap import outline, versions
 from roadmap.content.diff import diff_roadmaps
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
@@ -96,11 +97,7 @@ def changes_since_seen(enrollment):
     The baseline is the revision the learner last saw or dismissed; for an enrolment older
     than that bookkeeping, the latest revision published before they enrolled. Two queries.
     """
-    revisions = list(
-        Revision.objects.filter(roadmap_id=enrollment.roadmap_id)
-        .order_by("number")
-        .values_list("pk", "number", "created_at")
-    )
+    revisions = _revisions(enrollment.roadmap)
     if not revisions or revisions[-1][1] <= enrollment.seen_revision:
         return 0, []
     if enrollment.seen_revision:
@@ -116,6 +113,31 @@ def changes_since_seen(enrollment):
     )
     lines = diff_roadmaps(snapshots[base[0]], snapshots[latest[0]]).lines()
     return latest[1], lines
+
+
+REVISION_LISTS_KEPT = 64
+_revision_lists = {}
+
+
+def _revisions(roadmap):
+    """(id, number, creation time) of the roadmap's revisions, oldest first. Each process keeps
+    the lists it read per content version: a new revision raises it (roadmap/versions.py), so
+    a kept list is never short of one, and a page after a learner's change reads none."""
+    key = versions.content_key(roadmap)
+    revisions = _revision_lists.get(key)
+    if revisions is None:
+        revisions = tuple(
+            Revision.objects.filter(roadmap_id=roadmap.pk)
+            .order_by("number")
+            .values_list("pk", "number", "created_at")
+        )
+        outline.keep(_revision_lists, key, revisions, REVISION_LISTS_KEPT)
+    return revisions
+
+
+def forget_revisions():
+    """Drop this process's revision lists (tests: pages.forget_content)."""
+    _revision_lists.clear()
 
 
 def mark_seen(enrollment, number):

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from roadmap import partials, versions
+from roadmap import outline, partials, versions
 from roadmap.models import Activity
 
 HISTORY_LENGTH = 15
@@ -38,17 +38,39 @@ def recent_activity(enrollment, limit=HISTORY_LENGTH):
     ]
 
 
+ENTRIES_KEPT = 2048  # entries' HTML each process keeps: a few hundred KB
+_entries = {}
+
+
 def entries_html(entries):
     """The entries' list items, each cached under a key made of the entry (and the language
     and time zone, versions.history_key): entries never change, so after a tick only the new
-    one is rendered."""
-    keys = {versions.history_key(entry): entry for entry in entries}
-    found = cache.get_many(list(keys))
-    fresh = {
-        key: render_to_string(partials.HISTORY_ENTRY, {"entry": entry})
-        for key, entry in keys.items()
-        if key not in found
-    }
-    if fresh:
-        cache.set_many(fresh, TIMEOUT)
-    return mark_safe("".join(found.get(key) or fresh[key] for key in keys))
+    one is rendered. Each process also keeps the items it used last, by the entry itself (a
+    HistoryEntry names its HTML for good), so most entries cost neither a key nor a cache
+    call."""
+    local = versions.rendering()
+    html, keys = {}, {}
+    for entry in entries:
+        kept = _entries.get((local, entry))
+        if kept is None:
+            keys[versions.history_key(entry)] = entry
+        else:
+            html[entry] = kept
+    if keys:
+        found = cache.get_many(list(keys))
+        fresh = {
+            key: render_to_string(partials.HISTORY_ENTRY, {"entry": entry})
+            for key, entry in keys.items()
+            if key not in found
+        }
+        if fresh:
+            cache.set_many(fresh, TIMEOUT)
+        for key, entry in keys.items():
+            html[entry] = found.get(key) or fresh[key]
+            outline.keep(_entries, (local, entry), html[entry], ENTRIES_KEPT)
+    return mark_safe("".join(html[entry] for entry in entries))
+
+
+def forget():
+    """Drop this process's entries' HTML (tests: pages.forget_content)."""
+    _entries.clear()

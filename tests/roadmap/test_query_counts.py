@@ -106,18 +106,20 @@ def pages_of(enrollment, milestone):
 
 
 # After a tick, each page is a cache miss: rendered again from the cached roadmap content.
-# Session, user and the page's versions (roadmap/versions.py: page_versions), then:
+# Session, user and the page's versions (roadmap/versions.py: page_versions, which also reads
+# the learner's enrolment; the roadmap's row and its revisions are kept per content version),
+# then:
 PAGE_QUERIES = {
-    # the roadmap, the enrolment, the learner's done milestones and skips (one query), the
-    # history and the revisions since the learner last looked (the outline shows no notes)
-    "roadmap page": 8,
-    # the roadmap, the enrolment, done milestones and skips, this step's note and links
-    "step page": 8,
+    # the learner's done milestones and skips (one query) and the history (the outline shows
+    # no notes)
+    "roadmap page": 5,
+    # done milestones and skips, this step's note and links
+    "step page": 6,
     # the enrolment, steps, done counts, skips, activity days, skills, history, this week's
-    # milestones, revisions (the phases come with the steps)
-    "roadmap dashboard": 13,
-    # the roadmap, the enrolment, done milestones and skips
-    "map": 6,
+    # milestones (the phases come with the steps, the revisions per content version)
+    "roadmap dashboard": 12,
+    # done milestones and skips
+    "map": 4,
 }
 
 
