@@ -143,7 +143,7 @@ LINES_KEPT = 2048  # outline lines each process keeps rendered (prerender_steps)
 _lines = {}
 
 
-def prerender_steps(request, page, partial):
+def prerender_steps(page, partial):
     """Give each step of a roadmap page its rendered outline line (`step.html`), cached per
     line.
 
@@ -177,7 +177,7 @@ def prerender_steps(request, page, partial):
     cache.set_many(fresh, TIMEOUT)
 
 
-def prerender_phases(request, page, partial, extra):
+def prerender_phases(page, partial, extra):
     """Give each phase of a roadmap page its rendered HTML (`phase.html`), cached per phase,
     after prerender_steps: a phase's key holds its steps' keys and what the phase itself
     shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
@@ -191,7 +191,8 @@ def prerender_phases(request, page, partial, extra):
     for key, phase in keys.items():
         if key not in found:
             context = {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
-            fresh[key] = render_to_string(partial, context, request)
+            # No request: the phase reads nothing but its context (no context processors).
+            fresh[key] = render_to_string(partial, context)
         phase.html = mark_safe(found.get(key) or fresh[key])
     cache.set_many(fresh, TIMEOUT)
 

@@ -55,14 +55,14 @@ def roadmap_detail(request, slug):
     def context():
         roadmap = access.roadmap_for_page(versions)
         page = pages.roadmap_page(roadmap, request.user, enrollment=versions.enrollment)
-        fragments.prerender_steps(request, page, partials.OUTLINE_STEP)
+        fragments.prerender_steps(page, partials.OUTLINE_STEP)
         enrol_form = None if page.enrollment else EnrolForm()
         what_it_takes = (
             None if page.enrollment else commitment.commitment(page.phases, weekly_hours)
         )
         here = page.roadmap.get_absolute_url() + ("?finished=hide" if hide_finished else "")
         extra = {"here": here, "hide_finished": hide_finished}
-        fragments.prerender_phases(request, page, partials.OUTLINE_PHASE, extra)
+        fragments.prerender_phases(page, partials.OUTLINE_PHASE, extra)
         return {
             "frame": pages.roadmap_frame(page, request.user, hide_finished),
             "roadmap": page.roadmap,
