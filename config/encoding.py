@@ -12,12 +12,21 @@ Why the decompressed text is right: the compressor's window holds the stand-in w
 decompressor's holds the secret, and both are the same length, so every distance agrees. A
 back-reference copies bytes equal to the ones being encoded; those come from segments, which
 hold no GAP byte, so no reference ever reaches into a stand-in (or a secret).
+
+Kept compressed only. A `Deflated` body keeps the pieces and, of each segment, its length and
+CRC-32, not the segments themselves (a sixth of the bytes in a cache, and in each process's
+memory with the local cache). The gzip trailer's CRC of the whole text is worked out from
+those: CRC-32 is affine in its starting value, so the CRC of a segment continuing a running
+CRC c is the CRC of as many zero bytes continuing c, XOR the same from 0, XOR the segment's
+own CRC. The rare client that refuses gzip gets the segments back by inflating the pieces
+with the stand-ins between them.
 """
 
 import re
 import secrets
 import struct
 import zlib
+from dataclasses import dataclass
 
 from django.middleware.gzip import GZipMiddleware
 
@@ -49,9 +58,20 @@ def accepts_gzip(request):
     return False
 
 
+@dataclass(frozen=True)
+class Deflated:
+    """Segments raw-deflated for a secret of `secret_length` bytes between each two, with
+    each segment's length and CRC-32 (of the segment alone): all a response needs."""
+
+    pieces: tuple
+    lengths: tuple
+    crcs: tuple
+    secret_length: int
+
+
 def deflate_segments(segments, secret_length, level=LEVEL):
-    """Each segment raw-deflated, in order, with a secret of `secret_length` bytes between
-    each two; None if a segment holds a GAP byte (then the splice would not be safe)."""
+    """The segments as a Deflated body; None if a segment holds a GAP byte (then the splice
+    would not be safe)."""
     if any(GAP in segment for segment in segments):
         return None
     compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
@@ -62,7 +82,38 @@ def deflate_segments(segments, secret_length, level=LEVEL):
             compressor.compress(stand_in)
             compressor.flush(zlib.Z_SYNC_FLUSH)  # output dropped: the secret goes here
         pieces.append(compressor.compress(segment) + compressor.flush(zlib.Z_SYNC_FLUSH))
-    return tuple(pieces)
+    return Deflated(
+        pieces=tuple(pieces),
+        lengths=tuple(map(len, segments)),
+        crcs=tuple(map(zlib.crc32, segments)),
+        secret_length=secret_length,
+    )
+
+
+def inflate_segments(deflated):
+    """The segments of a Deflated body, for a client that does not accept gzip."""
+    decompressor = zlib.decompressobj(-zlib.MAX_WBITS)
+    stand_in = stored_block(GAP * deflated.secret_length)
+    segments = []
+    for number, piece in enumerate(deflated.pieces):
+        if number:
+            decompressor.decompress(stand_in)
+        segments.append(decompressor.decompress(piece))
+    return tuple(segments)
+
+
+_ZEROS = bytes(1 << 16)
+
+
+def _continued(crc, length, own):
+    """The CRC-32 of a text continuing one whose CRC is `crc`, from the text's length and
+    its own CRC (from 0): see the module's docstring."""
+    shifted, start = crc, 0
+    while length:
+        chunk = memoryview(_ZEROS)[: min(length, len(_ZEROS))]
+        shifted, start = zlib.crc32(chunk, shifted), zlib.crc32(chunk, start)
+        length -= len(chunk)
+    return shifted ^ start ^ own
 
 
 def stored_block(data):
@@ -70,15 +121,18 @@ def stored_block(data):
     return struct.pack("<BHH", 0, len(data), 0xFFFF ^ len(data)) + data
 
 
-def gzip_body(segments, pieces, secret):
-    """The gzip member whose text is the segments joined by `secret` (bytes), from the
-    segments' pieces (deflate_segments, made for a secret of this length)."""
+def gzip_body(deflated, secret):
+    """The gzip member whose text is the segments joined by `secret` (bytes), from a Deflated
+    body made for a secret of this length."""
+    if len(secret) != deflated.secret_length:
+        raise ValueError("The secret is not as long as the body was deflated for.")
     crc = 0
-    for number, segment in enumerate(segments):
+    for number, (length, own) in enumerate(zip(deflated.lengths, deflated.crcs, strict=True)):
         if number:
             crc = zlib.crc32(secret, crc)
-        crc = zlib.crc32(segment, crc)
-    size = sum(map(len, segments)) + len(secret) * (len(segments) - 1)
+        crc = _continued(crc, length, own)
+    pieces = deflated.pieces
+    size = sum(deflated.lengths) + len(secret) * (len(pieces) - 1)
     # Heal the BREACH, as Django's GZipMiddleware does: a file name of random length.
     name = b"a" * secrets.randbelow(GZipMiddleware.max_random_bytes) + b"\0"
     return b"".join(

@@ -13,15 +13,16 @@ user is a curator (the admin link in the header, roadmap/access.py), and the ses
 offer. A page with messages to show is not cached.
 
 CSRF tokens belong to a session, not to a page: pages are rendered with a placeholder where
-the token goes, and cached as the plain segments between the placeholders. Each response puts
+the token goes, and split into the segments between the placeholders. Each response puts
 its own token (Django's get_token, masked afresh for every response) between them, so every
 session's pages carry its own token, in the forms that work without JavaScript and in
 `<body hx-headers>` for htmx alike, and no token is ever shared or cached.
 
-Compressed once. When a page is cached, its segments are also raw-deflated once
-(config/encoding.py), and a request that accepts gzip gets a gzip body spliced from those
-pieces with its token between them, instead of the whole page compressed again on every
-response (our GZipMiddleware leaves a response with a Content-Encoding alone).
+Compressed once. When a page is cached, its segments are raw-deflated once and kept that way
+only (config/encoding.py: Deflated, about a sixth of the plain bytes), and a request that
+accepts gzip gets a gzip body spliced from those pieces with its token between them, instead
+of the whole page compressed again on every response (our GZipMiddleware leaves a response
+with a Content-Encoding alone).
 
 Why that keeps Django's BREACH protection, and adds to it. BREACH reads a secret from
 compressed sizes: the attacker has the victim's browser request a page that reflects a guess
@@ -46,8 +47,9 @@ page can change it by matching the token. Other text on a page is compressed as 
 by GZipMiddleware, in the same window as whatever the page reflects; the cache changes nothing
 there except that the bytes are those of the response that filled it.
 
-Clients that do not accept gzip (or say `gzip;q=0`) get the plain segments joined by their
-token; either way the response says `Vary: Accept-Encoding`.
+Clients that do not accept gzip (or say `gzip;q=0`) get the plain segments (inflated from
+the pieces) joined by their token; either way the response says `Vary: Accept-Encoding`. A
+page holding a NUL byte is cached as its plain segments and compressed per response.
 
 Framed pages. After a tick the learner's page is a miss, yet most of it did not change: the
 site's header and menu, the roadmap's title, summary, skills and description. A page that
@@ -114,25 +116,31 @@ def render_page(request, template, context, key=None, status=200):
             content = render_framed(request, template, context, frame).encode()
         # Kept as bytes: no encoding of a large page on every view.
         segments = tuple(content.split(CSRF_PLACEHOLDER.encode()))
-        entry = (segments, None)
+        deflated = None
         if cacheable:
-            entry = (segments, encoding.deflate_segments(segments, len(CSRF_PLACEHOLDER)))
-            cache.set(key, entry, TIMEOUT)
-    return _response(request, *entry, status)
+            deflated = encoding.deflate_segments(segments, len(CSRF_PLACEHOLDER))
+            # Kept compressed only (a sixth of the bytes), or plain if it cannot be spliced.
+            cache.set(key, segments if deflated is None else deflated, TIMEOUT)
+        return _response(request, segments, deflated, status)
+    if isinstance(entry, encoding.Deflated):
+        return _response(request, None, entry, status)
+    return _response(request, entry, None, status)
 
 
-def _response(request, segments, pieces, status):
+def _response(request, segments, deflated, status):
     """The page with this response's token; gzip-spliced when the page was compressed and
-    the request accepts gzip, plain otherwise."""
+    the request accepts gzip, plain otherwise (`segments`, or inflated from `deflated`)."""
     token = get_token(request).encode()
     if (
-        pieces is not None
-        and len(token) == len(CSRF_PLACEHOLDER)
+        deflated is not None
+        and len(token) == deflated.secret_length
         and encoding.accepts_gzip(request)
     ):
-        response = HttpResponse(encoding.gzip_body(segments, pieces, token), status=status)
+        response = HttpResponse(encoding.gzip_body(deflated, token), status=status)
         response.headers["Content-Encoding"] = "gzip"
     else:
+        if segments is None:
+            segments = encoding.inflate_segments(deflated)
         response = HttpResponse(token.join(segments), status=status)
     patch_vary_headers(response, ("Accept-Encoding",))
     response.headers["Content-Length"] = str(len(response.content))

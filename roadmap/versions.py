@@ -140,10 +140,10 @@ def _converted(fields, values):
     return converted
 
 
-# Key kinds, renamed when what is stored changes shape (now: a page's segments and their
-# deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
-# new server an old entry.
-PAGE, STEP, PHASE, HISTORY, FRAME = "page:2", "step:3", "phase:2", "history:1", "frame:1"
+# Key kinds, renamed when what is stored changes shape (now: a page kept compressed only,
+# config/encoding.py: Deflated, or its plain segments; NUL placeholders; roadmap/fragments.py),
+# so a shared cache never hands a new server an old entry.
+PAGE, STEP, PHASE, HISTORY, FRAME = "page:3", "step:3", "phase:2", "history:1", "frame:1"
 
 
 def rendering():

@@ -20,15 +20,43 @@ def token():
 
 
 def splice(segments, secret):
-    return encoding.gzip_body(segments, encoding.deflate_segments(segments, len(secret)), secret)
+    return encoding.gzip_body(encoding.deflate_segments(segments, len(secret)), secret)
 
 
-@given(
-    st.lists(st.binary().filter(lambda data: b"\0" not in data), min_size=1, max_size=6),
-    st.binary(min_size=1, max_size=100).filter(lambda data: b"\0" not in data),
-)
+SEGMENTS = st.lists(st.binary().filter(lambda data: b"\0" not in data), min_size=1, max_size=6)
+
+
+@given(SEGMENTS, st.binary(min_size=1, max_size=100).filter(lambda data: b"\0" not in data))
 def test_a_spliced_body_decompresses_to_the_segments_joined_by_the_secret(segments, secret):
+    # gzip.decompress checks the trailer too: the CRC worked out from the segments' own CRCs
     assert gzip.decompress(splice(segments, secret)) == secret.join(segments)
+
+
+@given(SEGMENTS, st.integers(min_value=1, max_value=100))
+def test_the_segments_come_back_from_the_compressed_body_alone(segments, secret_length):
+    deflated = encoding.deflate_segments(segments, secret_length)
+    assert encoding.inflate_segments(deflated) == tuple(segments)
+
+
+def test_long_segments_keep_the_crc_right():
+    # Longer than the zero bytes the CRC is continued over in one go.
+    page = [secrets.token_bytes(200_000).replace(b"\0", b"x"), b"<p>", b"y" * 70_000]
+    secret = token()
+    assert gzip.decompress(splice(page, secret)) == secret.join(page)
+
+
+def test_a_body_is_kept_without_its_plain_text():
+    page = [b"<form>" + b"milestone " * 5000, b"</form>" + b"milestone " * 5000]
+    deflated = encoding.deflate_segments(page, TOKEN_LENGTH)
+    kept = sum(map(len, deflated.pieces))
+    assert kept < sum(map(len, page)) / 20
+    assert b"milestone " * 100 not in b"".join(deflated.pieces)
+
+
+def test_a_secret_of_another_length_is_refused():
+    deflated = encoding.deflate_segments([b"a", b"b"], TOKEN_LENGTH)
+    with pytest.raises(ValueError, match="not as long"):
+        encoding.gzip_body(deflated, b"short")
 
 
 def test_text_repeated_across_the_secret_still_decompresses_right():
@@ -51,10 +79,10 @@ def test_a_reflected_guess_of_the_token_does_not_change_the_size(monkeypatch):
     secret, other = token(), token()
     # The attacker makes the page show a guess; the right guess is the token itself.
     page = [b"<p>Search results for: " + secret + b"</p><form>", b"</form>" + b"x" * 2000]
-    pieces = encoding.deflate_segments(page, TOKEN_LENGTH)
+    deflated = encoding.deflate_segments(page, TOKEN_LENGTH)
 
-    right = encoding.gzip_body(page, pieces, secret)
-    wrong = encoding.gzip_body(page, pieces, other)
+    right = encoding.gzip_body(deflated, secret)
+    wrong = encoding.gzip_body(deflated, other)
 
     assert len(right) == len(wrong)
     # Compressing the whole page with its token, as GZipMiddleware would, does leak it.
