@@ -4,6 +4,7 @@ A revision is recorded whenever a published roadmap's content changes, through t
 Publish action or through `loadroadmap`; both validate with the YAML loader's one schema.
 """
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
@@ -12,7 +13,9 @@ from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
 from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
 from roadmap.permissions import CURATOR_PERMISSIONS, CURATORS
-from roadmap.versions import content_changed, enrollments_changed
+from roadmap.versions import changes_key, content_changed, enrollments_changed
+
+CHANGES_TIMEOUT = 24 * 60 * 60
 
 
 def curators_group():
@@ -116,6 +119,17 @@ def changes_since_seen(enrollment):
     )
     lines = diff_roadmaps(snapshots[base[0]], snapshots[latest[0]]).lines()
     return latest[1], lines
+
+
+def changes_since_seen_cached(enrollment):
+    """changes_since_seen, cached under versions.changes_key (no query until the roadmap
+    changes or the learner dismisses the notice). Reads `enrollment.roadmap`."""
+    key = changes_key(enrollment)
+    changes = cache.get(key)
+    if changes is None:
+        changes = changes_since_seen(enrollment)
+        cache.set(key, changes, CHANGES_TIMEOUT)
+    return changes
 
 
 def mark_seen(enrollment, number):

@@ -5,18 +5,24 @@ queries: a fixed number of queries whatever the number of enrolments, steps or l
 Days are the learner's own days, in the time zone of their settings.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.middleware import learner_zone
 from roadmap import pace as pacing
+from roadmap import versions
 from roadmap.history import recent_activity
-from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Step
-from roadmap.plan import PLAN_STEP_FIELDS, Plan, PlannedStep, plan_for
+from roadmap.models import Activity, Enrollment
+from roadmap.pages import PageMilestone, learner_marks, page_content, progress_rows, step_url
+from roadmap.plan import Plan, PlannedStep, StepRow, enrollment_ticks, plan_from, ticks_since
 from roadmap.progress import (
     STEP_FIELDS,
     StepState,
@@ -30,6 +36,8 @@ from roadmap.progress import (
 HEATMAP_WEEKS = 53
 NEXT_UP = 3
 RECENT = 20
+FINISHED = (StepState.DONE, StepState.SKIPPED)
+DAY_TIMEOUT = 2 * 24 * 60 * 60  # what is cached for a learner's day (past_ticked_days)
 
 
 def local_today(zone, now=None):
@@ -87,8 +95,9 @@ def _as_date(value):
 # Heatmap ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HeatmapDay:
+class HeatmapDay(NamedTuple):
+    """One day of the heatmap (a tuple: a year of them is built on every dashboard miss)."""
+
     day: date
     count: int
     level: int  # 0 (nothing) .. 4 (the busiest days)
@@ -237,7 +246,7 @@ class ThisWeekStep:
     """A step planned for this week, with its first milestone not yet ticked."""
 
     planned: PlannedStep
-    milestone: Milestone | None
+    milestone: PageMilestone | None
 
 
 @dataclass
@@ -275,98 +284,227 @@ class DashboardPhase:
     tally: Tally
 
 
-@dataclass
-class RoadmapDashboard:
-    enrollment: Enrollment
-    progress: object
-    phases: list
-    skills: list
-    heatmap: list
-    days_active: int
-    ticks_this_year: int
-    streak: Streak
-    plan: Plan
-    this_week: list  # ThisWeekStep
-    recent: list
-    next_steps: list = field(default_factory=list)
-    today: date | None = None
+@dataclass(frozen=True)
+class ActivityYear:
+    """The learner's last 53 weeks of ticks, as the heatmap shows them.
+
+    Made of what it is worked out from, and nothing else, so that it is its own cache key
+    (versions.activity_key): the key of the days ticked before yesterday (cached for the
+    learner's day, past_ticked_days), the counts of yesterday and today, and today. The
+    days themselves come along (`days`, not compared), and the grid and totals are worked
+    out only when the fragment is rendered.
+    """
+
+    past: str  # versions.learner_day_key of the days before yesterday
+    recent: tuple  # (date, distinct milestones ticked) of yesterday and today
+    today: date
+    days: dict = field(compare=False, repr=False)  # {date: count}, all of them
+
+    @cached_property
+    def heatmap(self):
+        return heatmap(self.days, self.today)
+
+    @cached_property
+    def _shown(self):
+        first = self.heatmap[0][0].day
+        return [count for day, count in self.days.items() if first <= day <= self.today]
+
+    @property
+    def days_active(self):
+        return len(self._shown)
+
+    @property
+    def ticks(self):
+        return sum(self._shown)
+
+
+@dataclass(frozen=True)
+class ProgressCharts:
+    """The phases and skills charts and the next steps: what the dashboard shows of the
+    learner's progress below the live figures. Its own cache key (versions.charts_key)."""
+
+    slug: str
+    phases: tuple  # DashboardPhase
+    skills: tuple  # SkillShare
+    next_steps: tuple  # NextStep
 
     @property
     def skill_groups(self):
         return skill_groups(self.skills)
 
 
+@dataclass
+class RoadmapDashboard:
+    enrollment: Enrollment
+    progress: object
+    activity: ActivityYear
+    charts: ProgressCharts
+    streak: Streak
+    plan: Plan
+    this_week: list  # ThisWeekStep
+    recent: list
+    today: date | None = None
+
+    @property
+    def heatmap(self):
+        return self.activity.heatmap
+
+    @property
+    def days_active(self):
+        return self.activity.days_active
+
+    @property
+    def ticks_this_year(self):
+        return self.activity.ticks
+
+    @property
+    def phases(self):
+        return self.charts.phases
+
+    @property
+    def skills(self):
+        return self.charts.skills
+
+    @property
+    def next_steps(self):
+        return self.charts.next_steps
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One of the next steps not done or skipped, with its link and tally."""
+
+    key: str
+    title: str
+    url: str
+    tally: Tally
+
+
 def roadmap_dashboard(enrollment, now=None):
-    """/dashboard/<slug>/: everything about one enrolment."""
+    """/dashboard/<slug>/: everything about one enrolment, in three queries (the learner's
+    marks, their recent ticks, their history) over the roadmap's content that every learner
+    shares (pages.page_content), plus one on the learner's first view of a day (the days
+    they ticked before yesterday, past_ticked_days) and one or two when the roadmap changed
+    since they last looked (changes_seen)."""
     user = enrollment.user
     zone = learner_zone(user)
     today = local_today(zone, now)
-    steps = list(live_steps([enrollment.roadmap_id]).values(*PLAN_STEP_FIELDS))
-    counts = step_counts_for([enrollment], steps)[enrollment.pk]
+    content = page_content(enrollment.roadmap)
+    done, skipped = learner_marks(enrollment)
+    counts = progress_rows(content.steps, done, skipped)
     summary = summarise(counts)
-    # The phases of the steps shown, in roadmap order, from the step rows (no query).
-    phases = {}
-    for step in steps:
-        if step["phase_id"] not in phases:
-            tally = summary.phases[step["phase_id"]]
-            phases[step["phase_id"]] = DashboardPhase(
-                step["phase__key"], step["phase__title"], tally
-            )
-    phases = list(phases.values())
-    activities = Activity.objects.filter(enrollment=enrollment)
-    days = ticked_days(activities, zone)
-    the_plan = plan_for(enrollment, steps, counts, today=today, tz=zone)
-    grid = heatmap(days, today)
-    first_day = grid[0][0].day
+    phases = [
+        DashboardPhase(phase.key, phase.title, summary.phases[phase.pk])
+        for phase in content.phases
+        if phase.pk in summary.phases
+    ]
+    rows = _plan_rows(content, counts)
+    enrolled_on = enrollment.created_at.astimezone(zone).date()
+    yesterday = today - timedelta(days=1)
+    since = min(
+        ticks_since(enrolled_on, today, zone), datetime.combine(yesterday, time(), tzinfo=zone)
+    )
+    ticks = enrollment_ticks(enrollment, since, rows)
+    the_plan = plan_from(
+        rows,
+        [(step.pk, required) for step in content.steps for required in step.requires],
+        ticks,
+        planned_hours=enrollment.weekly_hours or user.weekly_hours_goal,
+        enrolled_on=enrolled_on,
+        target=enrollment.target_date,
+        today=today,
+        tz=zone,
+    )
+    past_key, past = past_ticked_days(enrollment, today, zone)
+    recent = _days_of(ticks, yesterday, zone)
+    slug = enrollment.roadmap.slug
     open_steps = [
-        s for s in steps if summary.states[s["id"]] not in (StepState.DONE, StepState.SKIPPED)
-    ][:NEXT_UP]
+        NextStep(step.key, step.title, step_url(slug, step.key), summary.steps[step.pk])
+        for step in itertools.islice(
+            (s for s in content.steps if summary.states[s.pk] not in FINISHED), NEXT_UP
+        )
+    ]
     # Their resources are on their step pages, one tap away: the dashboard stays short.
-    for step in open_steps:
-        step["tally"] = summary.steps[step["id"]]
+    days = {**past, **recent}
     return RoadmapDashboard(
         enrollment=enrollment,
         progress=summary,
-        phases=phases,
-        skills=skill_shares(summary, steps),
-        heatmap=grid,
-        days_active=sum(1 for day in days if first_day <= day <= today),
-        ticks_this_year=sum(count for day, count in days.items() if first_day <= day <= today),
+        activity=ActivityYear(past_key, tuple(sorted(recent.items())), today, days),
+        charts=ProgressCharts(
+            slug, tuple(phases), tuple(skill_shares(summary, content.steps)), tuple(open_steps)
+        ),
         streak=streaks(set(days), today),
         plan=the_plan,
-        this_week=this_week_steps(enrollment, the_plan),
+        this_week=this_week_steps(content, the_plan, done),
         recent=recent_activity(enrollment, RECENT),
-        next_steps=open_steps,
         today=today,
     )
 
 
-def this_week_steps(enrollment, plan):
-    """This week's planned steps with the first milestone of each not yet ticked, in one
-    query (none when nothing is planned this week)."""
-    step_ids = [planned.step_id for planned in plan.this_week]
-    first = {}
-    if step_ids:
-        done = MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False)
-        for milestone in (
-            Milestone.objects.live()
-            .filter(step_id__in=step_ids)
-            .exclude(pk__in=done.values("milestone_id"))
-            .order_by("step_id", "position", "id")
-        ):
-            first.setdefault(milestone.step_id, milestone)
-    return [ThisWeekStep(planned, first.get(planned.step_id)) for planned in plan.this_week]
+def _plan_rows(content, counts):
+    """The plan's StepRows from the content's steps and the learner's counts on them."""
+    phases = {phase.pk: phase for phase in content.phases}
+    return [
+        StepRow(
+            id=step.pk,
+            key=step.key,
+            title=step.title,
+            phase_id=step.phase_id,
+            phase_key=phases[step.phase_id].key,
+            phase_title=phases[step.phase_id].title,
+            hours=step.hours,
+            total=count.total,
+            done=count.done,
+            skipped=count.skipped,
+        )
+        for step, count in zip(content.steps, counts, strict=True)
+    ]
+
+
+def _days_of(ticks, first, zone):
+    """{local date: distinct milestones ticked that day} of the ticks on or after `first`."""
+    milestones = {}
+    for tick in ticks:
+        day = tick.at.astimezone(zone).date()
+        if day >= first:
+            milestones.setdefault(day, set()).add(tick.milestone_id)
+    return {day: len(ids) for day, ids in milestones.items()}
+
+
+def past_ticked_days(enrollment, today, zone):
+    """(key, ticked_days of the enrolment before yesterday), cached for the learner's day
+    under that key: those days never change again (versions.learner_day_key says why)."""
+    key = versions.learner_day_key("ticked-days", enrollment, today, zone)
+    days = cache.get(key)
+    if days is None:
+        before = datetime.combine(today - timedelta(days=1), time(), tzinfo=zone)
+        days = ticked_days(
+            Activity.objects.filter(enrollment=enrollment, created_at__lt=before), zone
+        )
+        cache.set(key, days, DAY_TIMEOUT)
+    return key, days
+
+
+def this_week_steps(content, plan, done):
+    """This week's planned steps with the first milestone of each not yet ticked (no query:
+    the milestones come with the content)."""
+    steps = {step.pk: step for step in content.steps}
+    items = []
+    for planned in plan.this_week:
+        first = next((m for m in steps[planned.step_id].milestones if m.pk not in done), None)
+        milestone = first and PageMilestone(first.pk, first.key, first.title, is_done=False)
+        items.append(ThisWeekStep(planned, milestone))
+    return items
 
 
 def skill_shares(summary, steps):
-    """For each skill the roadmap builds, the share of its milestones done or skipped."""
-    links = Step.skills.through.objects.filter(step_id__in=[s["id"] for s in steps]).values_list(
-        "step_id", "skill__name", "skill__category"
-    )
+    """For each skill the roadmap builds, the share of its milestones done or skipped
+    (`steps`: the content's steps, with their skills)."""
     shares = {}
-    for step_id, name, category in links:
-        tally = summary.steps[step_id]
-        share = shares.setdefault(name, SkillShare(name, category, 0, 0))
-        share.total += tally.total
-        share.completed += tally.done + tally.skipped
+    for step in steps:
+        tally = summary.steps[step.pk]
+        for skill in step.skills:
+            share = shares.setdefault(skill.name, SkillShare(skill.name, skill.category, 0, 0))
+            share.total += tally.total
+            share.completed += tally.done + tally.skipped
     return sorted(shares.values(), key=lambda s: (-s.percent, s.name))

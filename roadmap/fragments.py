@@ -164,6 +164,21 @@ def prerender_phases(request, page, partial, extra):
     cache.set_many(fresh, TIMEOUT)
 
 
+def cached_fragments(parts):
+    """{key: HTML} of fragments that read nothing but their own context (no request, no
+    token), each rendered only when the cache does not hold it: `parts` maps each key
+    (built in roadmap/versions.py from the object the fragment reads) to (template, context)."""
+    found = cache.get_many(list(parts))
+    fresh = {
+        key: render_to_string(template, context)
+        for key, (template, context) in parts.items()
+        if key not in found
+    }
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return {key: mark_safe(found.get(key) or fresh[key]) for key in parts}
+
+
 def forget_lines():
     """Drop this process's rendered outline lines (tests: pages.forget_content)."""
     _lines.clear()

@@ -113,6 +113,8 @@ def page_versions(slug, user):
 # deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
 # new server an old entry.
 PAGE, STEP, PHASE, HISTORY = "page:2", "step:3", "phase:2", "history:1"
+DAY, CHANGES = "learner-day:1", "changes:1"
+ACTIVITY, CHARTS = "dashboard-activity:1", "dashboard-charts:1"
 
 
 def rendering():
@@ -140,6 +142,41 @@ def step_key(roadmap, line):
     them. The roadmap's content version comes first, as in every key of its content.
     """
     return _digest(STEP, [*content_key(roadmap), line])
+
+
+def learner_day_key(kind, enrollment, today, zone):
+    """The cache key of what is worked out from a learner's log up to the day before
+    yesterday, on their day `today` in `zone` (roadmap/dashboards.py: past_ticked_days).
+
+    The log is append-only and each entry is written at the moment it happens, so those days
+    never change again: the key names the enrolment (by id and creation time, which a copy's
+    takeover of an enrolment's history changes, roadmap/copies.py) and the learner's day and
+    zone, and a new day or zone makes a new key. Yesterday is left to the live query: a tick
+    written just before midnight may commit just after it.
+    """
+    parts = [kind, enrollment.pk, enrollment.created_at.timestamp(), today.isoformat(), str(zone)]
+    return f"{DAY}:" + ":".join(map(str, parts))
+
+
+def activity_key(year):
+    """The cache key of the roadmap dashboard's activity panel (the heatmap and its totals):
+    the dashboards.ActivityYear it reads, made of what its days are worked out from."""
+    return _digest(ACTIVITY, [year])
+
+
+def charts_key(charts):
+    """The cache key of the roadmap dashboard's phases, skills and next steps: the
+    dashboards.ProgressCharts they read (every title, tally and link they show)."""
+    return _digest(CHARTS, [charts])
+
+
+def changes_key(enrollment):
+    """The cache key of what changed in a roadmap since the learner last looked
+    (curation.changes_since_seen): revisions raise the content version (their post_save
+    signal), the baseline is the enrolment's seen revision and creation time, and the
+    sentences are in the request's language."""
+    parts = [*content_key(enrollment.roadmap), enrollment.pk, enrollment.created_at]
+    return _digest(CHANGES, [*parts, enrollment.seen_revision])
 
 
 def history_key(entry):

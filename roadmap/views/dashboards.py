@@ -9,13 +9,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from config.responses import form_error_status
-from roadmap import access, curation, dashboards, fragments, learning, pace, pages, partials, plan
+from roadmap import (
+    access,
+    curation,
+    dashboards,
+    fragments,
+    learning,
+    pace,
+    pages,
+    partials,
+    plan,
+    versions,
+)
 from roadmap.forms import GoalsForm
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
 LIVE = f"{TEMPLATE}#live"  # the figures that follow progress and goals, swapped by htmx
+ACTIVITY = f"{TEMPLATE}#activity"  # the heatmap, cached (versions.activity_key)
+CHARTS = f"{TEMPLATE}#charts"  # phases, skills and next steps, cached (versions.charts_key)
 
 
 @login_required
@@ -31,10 +44,23 @@ def overview(request):
 
 def _context(enrollment, **extra):
     """What the roadmap dashboard shows of one enrolment (its `user` already set)."""
+    dashboard = dashboards.roadmap_dashboard(enrollment)
+    activity, charts = (
+        versions.activity_key(dashboard.activity),
+        versions.charts_key(dashboard.charts),
+    )
+    html = fragments.cached_fragments(
+        {
+            activity: (ACTIVITY, {"year": dashboard.activity}),
+            charts: (CHARTS, {"charts": dashboard.charts}),
+        }
+    )
     return {
-        "dashboard": dashboards.roadmap_dashboard(enrollment),
+        "dashboard": dashboard,
+        "activity_panel": html[activity],
+        "progress_charts": html[charts],
         "roadmap": enrollment.roadmap,
-        "changes": curation.changes_since_seen(enrollment),
+        "changes": curation.changes_since_seen_cached(enrollment),
         "goals_form": GoalsForm(
             initial={"weekly_hours": enrollment.weekly_hours, "target_date": enrollment.target_date}
         ),
