@@ -19,7 +19,6 @@ from django.utils import timezone
 from accounts.middleware import learner_zone
 from roadmap import pace as pacing
 from roadmap import versions
-from roadmap.history import recent_activity
 from roadmap.models import Activity, Enrollment
 from roadmap.pages import PageMilestone, learner_marks, page_content, progress_rows, step_url
 from roadmap.plan import Plan, PlannedStep, StepRow, enrollment_ticks, plan_from, ticks_since
@@ -342,7 +341,6 @@ class RoadmapDashboard:
     streak: Streak
     plan: Plan
     this_week: list  # ThisWeekStep
-    recent: list
     today: date | None = None
 
     @property
@@ -380,63 +378,114 @@ class NextStep:
     tally: Tally
 
 
-def roadmap_dashboard(enrollment, now=None):
-    """/dashboard/<slug>/: everything about one enrolment, in three queries (the learner's
-    marks, their recent ticks, their history) over the roadmap's content that every learner
-    shares (pages.page_content), plus one on the learner's first view of a day (the days
-    they ticked before yesterday, past_ticked_days) and one or two when the roadmap changed
-    since they last looked (changes_seen)."""
-    user = enrollment.user
-    zone = learner_zone(user)
+@dataclass(frozen=True)
+class DashboardInputs:
+    """Everything one learner's roadmap dashboard is worked out from, read in two queries
+    (their marks, their ticks since the pace window or yesterday) plus the days ticked
+    before yesterday, cached for the learner's day (past_ticked_days).
+
+    The cache keys of the dashboard's parts are made of it (versions.dashboard_keys), so a
+    part is worked out and rendered again only when something it depends on changed: a
+    change that leaves the figures as they were (a note, a link, the same tick again)
+    costs neither. What the arithmetic reads comes along, out of the keys (`loaded`).
+    """
+
+    content: tuple  # versions.content_key of the roadmap: its steps, titles, hours, skills
+    slug: str
+    done: tuple  # ids of the milestones done, sorted
+    skipped: tuple  # ids of the steps skipped, sorted
+    ticks: tuple  # pace.Tick since yesterday or the start of the pace window
+    recent: tuple  # (date, distinct milestones ticked) of yesterday and today
+    past: str  # versions.learner_day_key of the days ticked before yesterday
+    weekly_hours: int | None  # the enrolment's own goal (the goals form shows it)
+    weekly_hours_goal: int | None  # the settings' goal, when the enrolment has none
+    target: date | None
+    enrolled: datetime
+    today: date
+    zone: str
+    loaded: dict = field(compare=False, repr=False)
+
+
+def dashboard_inputs(enrollment, now=None):
+    """The DashboardInputs of one enrolment (its `user` and `roadmap` set)."""
+    zone = learner_zone(enrollment.user)
     today = local_today(zone, now)
     content = page_content(enrollment.roadmap)
     done, skipped = learner_marks(enrollment)
-    counts = progress_rows(content.steps, done, skipped)
+    enrolled_on = enrollment.created_at.astimezone(zone).date()
+    yesterday = today - timedelta(days=1)
+    since = min(
+        ticks_since(enrolled_on, today, zone), datetime.combine(yesterday, time(), tzinfo=zone)
+    )
+    share = {
+        step.pk: step.hours / len(step.milestones) for step in content.steps if step.milestones
+    }
+    ticks = enrollment_ticks(enrollment, since, share)
+    past_key, past = past_ticked_days(enrollment, today, zone)
+    recent = _days_of(ticks, yesterday, zone)
+    return DashboardInputs(
+        content=versions.content_key(enrollment.roadmap),
+        slug=enrollment.roadmap.slug,
+        done=tuple(sorted(done)),
+        skipped=tuple(sorted(skipped)),
+        ticks=tuple(ticks),
+        recent=tuple(sorted(recent.items())),
+        past=past_key,
+        weekly_hours=enrollment.weekly_hours,
+        weekly_hours_goal=enrollment.user.weekly_hours_goal,
+        target=enrollment.target_date,
+        enrolled=enrollment.created_at,
+        today=today,
+        zone=str(zone),
+        loaded={"zone": zone, "content": content, "done": done, "skipped": skipped, "past": past},
+    )
+
+
+def roadmap_dashboard(enrollment, now=None, inputs=None):
+    """/dashboard/<slug>/: the figures of one enrolment, from its DashboardInputs over the
+    roadmap's content that every learner shares (pages.page_content); no query of its own.
+    The history is read apart (history.recent_activity): it is on every view."""
+    inputs = inputs or dashboard_inputs(enrollment, now)
+    loaded = inputs.loaded
+    content, done, zone, today = loaded["content"], loaded["done"], loaded["zone"], inputs.today
+    counts = progress_rows(content.steps, done, loaded["skipped"])
     summary = summarise(counts)
     phases = [
         DashboardPhase(phase.key, phase.title, summary.phases[phase.pk])
         for phase in content.phases
         if phase.pk in summary.phases
     ]
-    rows = _plan_rows(content, counts)
-    enrolled_on = enrollment.created_at.astimezone(zone).date()
-    yesterday = today - timedelta(days=1)
-    since = min(
-        ticks_since(enrolled_on, today, zone), datetime.combine(yesterday, time(), tzinfo=zone)
-    )
-    ticks = enrollment_ticks(enrollment, since, rows)
     the_plan = plan_from(
-        rows,
+        _plan_rows(content, counts),
         [(step.pk, required) for step in content.steps for required in step.requires],
-        ticks,
-        planned_hours=enrollment.weekly_hours or user.weekly_hours_goal,
-        enrolled_on=enrolled_on,
-        target=enrollment.target_date,
+        list(inputs.ticks),
+        planned_hours=inputs.weekly_hours or inputs.weekly_hours_goal,
+        enrolled_on=inputs.enrolled.astimezone(zone).date(),
+        target=inputs.target,
         today=today,
         tz=zone,
     )
-    past_key, past = past_ticked_days(enrollment, today, zone)
-    recent = _days_of(ticks, yesterday, zone)
-    slug = enrollment.roadmap.slug
     open_steps = [
-        NextStep(step.key, step.title, step_url(slug, step.key), summary.steps[step.pk])
+        NextStep(step.key, step.title, step_url(inputs.slug, step.key), summary.steps[step.pk])
         for step in itertools.islice(
             (s for s in content.steps if summary.states[s.pk] not in FINISHED), NEXT_UP
         )
     ]
     # Their resources are on their step pages, one tap away: the dashboard stays short.
-    days = {**past, **recent}
+    days = {**loaded["past"], **dict(inputs.recent)}
     return RoadmapDashboard(
         enrollment=enrollment,
         progress=summary,
-        activity=ActivityYear(past_key, tuple(sorted(recent.items())), today, days),
+        activity=ActivityYear(inputs.past, inputs.recent, today, days),
         charts=ProgressCharts(
-            slug, tuple(phases), tuple(skill_shares(summary, content.steps)), tuple(open_steps)
+            inputs.slug,
+            tuple(phases),
+            tuple(skill_shares(summary, content.steps)),
+            tuple(open_steps),
         ),
         streak=streaks(set(days), today),
         plan=the_plan,
         this_week=this_week_steps(content, the_plan, done),
-        recent=recent_activity(enrollment, RECENT),
         today=today,
     )
 

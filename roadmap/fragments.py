@@ -165,12 +165,13 @@ def prerender_phases(request, page, partial, extra):
 
 
 def cached_fragments(parts):
-    """{key: HTML} of fragments that read nothing but their own context (no request, no
-    token), each rendered only when the cache does not hold it: `parts` maps each key
-    (built in roadmap/versions.py from the object the fragment reads) to (template, context)."""
+    """{key: HTML} of fragments that read nothing but their own context (no request: a
+    token is CSRF_PLACEHOLDER, filled in by render_page), each worked out and rendered only
+    when the cache does not hold it: `parts` maps each key (built in roadmap/versions.py
+    from what the fragment is made of) to (template, a function returning its context)."""
     found = cache.get_many(list(parts))
     fresh = {
-        key: render_to_string(template, context)
+        key: render_to_string(template, context())
         for key, (template, context) in parts.items()
         if key not in found
     }

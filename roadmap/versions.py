@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 
 from roadmap.models import (
@@ -114,7 +115,7 @@ def page_versions(slug, user):
 # new server an old entry.
 PAGE, STEP, PHASE, HISTORY = "page:2", "step:3", "phase:2", "history:1"
 DAY, CHANGES = "learner-day:1", "changes:1"
-ACTIVITY, CHARTS = "dashboard-activity:1", "dashboard-charts:1"
+LIVE, ACTIVITY, CHARTS = "dashboard-live:1", "dashboard-activity:1", "dashboard-charts:1"
 
 
 def rendering():
@@ -158,16 +159,19 @@ def learner_day_key(kind, enrollment, today, zone):
     return f"{DAY}:" + ":".join(map(str, parts))
 
 
-def activity_key(year):
-    """The cache key of the roadmap dashboard's activity panel (the heatmap and its totals):
-    the dashboards.ActivityYear it reads, made of what its days are worked out from."""
-    return _digest(ACTIVITY, [year])
-
-
-def charts_key(charts):
-    """The cache key of the roadmap dashboard's phases, skills and next steps: the
-    dashboards.ProgressCharts they read (every title, tally and link they show)."""
-    return _digest(CHARTS, [charts])
+def dashboard_keys(inputs, here):
+    """{part: cache key} of the roadmap dashboard's cached parts, each made of what the part
+    is worked out from (dashboards.DashboardInputs), so that a part is neither worked out
+    nor rendered while those stay the same: "live", the figures that follow progress and
+    goals (all of the inputs, and `here`, the page its forms come back to); "activity",
+    the heatmap (the days before yesterday, yesterday's and today's counts, today);
+    "charts", the phases, skills and next steps (the content and the learner's marks)."""
+    charts = [inputs.content, inputs.slug, inputs.done, inputs.skipped, get_script_prefix()]
+    return {
+        "live": _digest(LIVE, [inputs, here]),
+        "activity": _digest(ACTIVITY, [inputs.past, inputs.recent, inputs.today]),
+        "charts": _digest(CHARTS, charts),
+    }
 
 
 def changes_key(enrollment):
