@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from roadmap import partials, versions
 from roadmap.models import Activity
+from roadmap.outline import keep
 
 HISTORY_LENGTH = 15
 TIMEOUT = 24 * 60 * 60
@@ -38,17 +39,33 @@ def recent_activity(enrollment, limit=HISTORY_LENGTH):
     ]
 
 
+KEPT = 4096  # rendered entries each process keeps (entries_html): a few MB at most
+_kept = {}
+
+
 def entries_html(entries):
     """The entries' list items, each cached under a key made of the entry (and the language
     and time zone, versions.history_key): entries never change, so after a tick only the new
-    one is rendered."""
-    keys = {versions.history_key(entry): entry for entry in entries}
-    found = cache.get_many(list(keys))
-    fresh = {
-        key: render_to_string(partials.HISTORY_ENTRY, {"entry": entry})
-        for key, entry in keys.items()
-        if key not in found
-    }
-    if fresh:
-        cache.set_many(fresh, TIMEOUT)
-    return mark_safe("".join(found.get(key) or fresh[key] for key in keys))
+    one is rendered. Each process also keeps the entries it rendered last, by the entry
+    itself: an entry names its HTML for good, so most cost neither a key nor a cache call."""
+    local = versions.rendering()
+    html, keys = {}, {}
+    for entry in entries:
+        kept = _kept.get((local, entry))
+        if kept is None:
+            keys[versions.history_key(entry)] = entry
+        else:
+            html[entry] = kept
+    if keys:
+        found = cache.get_many(list(keys))
+        fresh = {
+            key: render_to_string(partials.HISTORY_ENTRY, {"entry": entry})
+            for key, entry in keys.items()
+            if key not in found
+        }
+        if fresh:
+            cache.set_many(fresh, TIMEOUT)
+        for key, entry in keys.items():
+            html[entry] = found.get(key) or fresh[key]
+            keep(_kept, (local, entry), html[entry], KEPT)
+    return mark_safe("".join(html[entry] for entry in entries))

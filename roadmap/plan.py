@@ -412,8 +412,14 @@ def enrollment_ticks(enrollment, since, share):
     for its step's hours over the step's live milestones (`share`: step_shares); an archived
     one for nothing."""
     return [
-        pacing.Tick(at, milestone_id, 0.0 if archived else share.get(step_id, 0.0))
-        for at, milestone_id, step_id, archived in Activity.objects.filter(
+        as_tick(row, share)
+        for row in Activity.objects.filter(
             enrollment=enrollment, kind=Activity.Kind.TICKED, created_at__gte=since
         ).values_list("created_at", "milestone_id", "milestone__step_id", "milestone__archived_at")
     ]
+
+
+def as_tick(row, share):
+    """A `pace.Tick` of a (moment, milestone id, its step id, whether it is archived) row."""
+    at, milestone_id, step_id, archived = row
+    return pacing.Tick(at, milestone_id, 0.0 if archived else share.get(step_id, 0.0))

@@ -25,7 +25,6 @@ from roadmap import (
     versions,
 )
 from roadmap.forms import GoalsForm
-from roadmap.history import recent_activity
 from roadmap.models import Enrollment, Roadmap
 from roadmap.versions import page_versions
 
@@ -85,7 +84,7 @@ def _page(enrollment, here, live=None):
         "live_panel": live or html[keys["live"]],
         "activity_panel": html[keys["activity"]],
         "progress_charts": html[keys["charts"]],
-        "recent": recent_activity(enrollment, dashboards.RECENT),
+        "recent": inputs.loaded["history"],
     }
 
 

@@ -113,11 +113,11 @@ PAGE_QUERIES = {
     "roadmap page": 8,
     # the roadmap, the enrolment, done milestones and skips, this step's note and links
     "step page": 8,
-    # the enrolment (with its roadmap), the learner's done milestones and skips (one query),
-    # their ticks since yesterday or the pace window, and the history; the content comes
-    # from the process (pages.page_content), the days before yesterday and the revisions
-    # seen from the cache (roadmap/dashboards.py)
-    "roadmap dashboard": 7,
+    # the enrolment (with its roadmap), then in one query the learner's done milestones,
+    # skips, ticks since yesterday or the pace window, and history (dashboards.learner_rows);
+    # the content comes from the process (pages.page_content), the days before yesterday
+    # and the revisions seen from the cache (roadmap/dashboards.py)
+    "roadmap dashboard": 5,
     # the roadmap, the enrolment, done milestones and skips
     "map": 6,
 }
