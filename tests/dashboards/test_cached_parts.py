@@ -9,6 +9,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -236,3 +237,40 @@ def test_the_activity_log_cannot_be_changed_or_deleted_in_the_admin(learner, adm
 
     assert response.status_code == 403
     assert Activity.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_cached_live_figures_carry_each_sessions_own_token(learner):
+    """The goals form and this week's milestones are in the cached live figures: each
+    session gets its own token in them, and the form is sent with it."""
+    __, user, __ = learner
+    user.weekly_hours_goal = 5  # this week lists steps, each with a tick form
+    user.save()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(user)
+    second.force_login(user)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+    mine, theirs = token.findall(view(first)), token.findall(view(second))
+
+    assert len(set(mine)) == 1  # every form of the page: the goals form, the ticks, log out
+    assert len(mine) >= 3
+    assert set(mine) != set(theirs)
+    data = {"weekly_hours": "9", "target_date": "", "csrfmiddlewaretoken": mine[0]}
+    assert first.post(f"{DASHBOARD}goals/", data).status_code == 302
+    assert "You planned 9 hours a week." in view(first)
+
+
+def test_a_note_changes_no_figure_and_renders_no_part_again(learner):
+    client, __, __ = learner
+    tick(client, first_milestone("step-0-0"))
+    before = view(client)
+    url = "/roadmaps/test-roadmap/steps/step-0-0/notes/"
+    assert client.post(url, {"text": "A note"}, HTTP_HX_REQUEST="true").status_code == 200
+
+    with mock.patch("roadmap.fragments.render_to_string", wraps=render_to_string) as render:
+        after = view(client)
+
+    # Only the page around them: the live figures, the heatmap and the charts came cached.
+    assert [call.args[0] for call in render.call_args_list] == ["roadmap/dashboards/roadmap.html"]
+    token = re.compile(r'value="[^"]{64}"|"X-CSRFToken": "[^"]*"')
+    assert token.sub("", after) == token.sub("", before)
