@@ -23,7 +23,14 @@ from roadmap import pace as pacing
 from roadmap import versions
 from roadmap.history import HistoryEntry
 from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Step, StepSkip
-from roadmap.pages import PageMilestone, page_content, progress_rows, step_url
+from roadmap.pages import (
+    ContinueCard,
+    PageMilestone,
+    continue_card_of,
+    page_content,
+    progress_rows,
+    step_url,
+)
 from roadmap.plan import Plan, PlannedStep, StepRow, as_tick, plan_from, ticks_since
 from roadmap.progress import (
     STEP_FIELDS,
@@ -75,19 +82,6 @@ def streaks(days, today):
         current += 1
         day -= timedelta(days=1)
     return Streak(current, longest)
-
-
-def ticked_days(activities, zone):
-    """{local date: distinct milestones ticked that day}, counted by the database."""
-    rows = (
-        activities.filter(kind=Activity.Kind.TICKED)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values("day")
-        .annotate(milestones=Count("milestone_id", distinct=True))
-        .order_by()
-        .values_list("day", "milestones")
-    )
-    return {_as_date(day): count for day, count in rows}
 
 
 def _as_date(value):
@@ -160,18 +154,20 @@ class Overview:
     hours_this_week: float
     weekly_goal: int
     rule: str = ""
+    continue_card: ContinueCard | None = None
 
 
 def overview(user, now=None):
-    """/dashboard/: one card per enrolment, totals, streaks and this week's hours."""
+    """/dashboard/: one card per enrolment, totals, streaks and this week's hours, in a fixed
+    number of queries: the enrolments (left ones too: their ticks count toward the streak),
+    their progress (three), their last activity, their ticks since yesterday or Monday,
+    and, on the learner's first view of a day, the days ticked before yesterday."""
     zone = learner_zone(user)
     today = local_today(zone, now)
-    enrollments = list(
-        Enrollment.objects.current()
-        .filter(user=user)
-        .select_related("roadmap")
-        .order_by("-created_at")
+    every = list(
+        Enrollment.objects.filter(user=user).select_related("roadmap").order_by("-created_at")
     )
+    enrollments = [enrollment for enrollment in every if not enrollment.has_left]
     progress = progress_by_enrollment(enrollments) if enrollments else {}
     last = dict(
         Activity.objects.filter(enrollment__user=user)
@@ -180,8 +176,18 @@ def overview(user, now=None):
         .order_by()
         .values_list("enrollment_id", "last")
     )
-    activities = Activity.objects.filter(enrollment__user=user)
-    days = ticked_days(activities, zone)
+    yesterday = today - timedelta(days=1)
+    monday = datetime.combine(pacing.week_start(today), time(), tzinfo=zone)
+    since = min(
+        monday - timedelta(minutes=pacing.BURST_MINUTES),
+        datetime.combine(yesterday, time(), tzinfo=zone),
+    )
+    ticks = _ticks_by_enrollment(every, progress, since)
+    days = set()
+    for past in _past_ticked_days_of(every, today, zone).values():
+        days.update(past)
+    for enrollment_ticks in ticks.values():
+        days.update(_days_of(enrollment_ticks, yesterday, zone))
     cards, total = [], Tally()
     for enrollment in enrollments:
         summary, steps = progress[enrollment.pk]
@@ -192,19 +198,34 @@ def overview(user, now=None):
             )
         )
         total = total + summary.overall
+    hours = 0.0
+    for enrollment in enrollments:
+        enrolled_on = enrollment.created_at.astimezone(zone).date()
+        learning = pacing.learning_ticks(ticks.get(enrollment.pk, []), enrolled_on, zone)
+        hours += pacing.hours_since(learning, monday)
     return Overview(
         cards=cards,
         total=total,
-        streak=streaks(set(days), today),
-        hours_this_week=_learning_hours_this_week(enrollments, progress, today, zone),
+        streak=streaks(days, today),
+        hours_this_week=hours,
         weekly_goal=user.weekly_hours_goal,
+        continue_card=_continue_card(enrollments, last, progress),
     )
 
 
-def _learning_hours_this_week(enrollments, progress, today, zone):
-    """Hours the learning ticks since Monday stand for, across enrolments, in one query."""
-    monday = datetime.combine(pacing.week_start(today), time(), tzinfo=zone)
-    since = monday - timedelta(minutes=pacing.BURST_MINUTES)
+def _continue_card(enrollments, last, progress):
+    """pages.continue_card from the overview's figures: the active enrolment with the latest
+    activity (the latest enrolled first when none has any), in one query."""
+    active = [e for e in enrollments if e.status == Enrollment.Status.ACTIVE]
+    if not active:
+        return None
+    latest = max(active, key=lambda e: (last.get(e.pk) is not None, last.get(e.pk), e.created_at))
+    return continue_card_of(latest, progress[latest.pk][0])
+
+
+def _ticks_by_enrollment(enrollments, progress, since):
+    """{enrolment id: its pace.Tick since a moment}, in one query for all of them; a tick
+    on a roadmap without progress figures (left) stands for no hours."""
     share = {
         s["id"]: s["hours"] / s["total"]
         for __, steps in progress.values()
@@ -212,7 +233,7 @@ def _learning_hours_this_week(enrollments, progress, today, zone):
         if s["total"]
     }
     ticks = {}
-    for enrollment_id, at, milestone_id, step_id, archived in Activity.objects.filter(
+    for enrollment_id, *row in Activity.objects.filter(
         enrollment__in=[e.pk for e in enrollments], kind=Activity.Kind.TICKED, created_at__gte=since
     ).values_list(
         "enrollment_id",
@@ -221,14 +242,37 @@ def _learning_hours_this_week(enrollments, progress, today, zone):
         "milestone__step_id",
         "milestone__archived_at",
     ):
-        hours = 0.0 if archived else share.get(step_id, 0.0)
-        ticks.setdefault(enrollment_id, []).append(pacing.Tick(at, milestone_id, hours))
-    total = 0.0
-    for enrollment in enrollments:
-        enrolled_on = enrollment.created_at.astimezone(zone).date()
-        learning = pacing.learning_ticks(ticks.get(enrollment.pk, []), enrolled_on, zone)
-        total += pacing.hours_since(learning, monday)
-    return total
+        ticks.setdefault(enrollment_id, []).append(as_tick(row, share))
+    return ticks
+
+
+def _past_ticked_days_of(enrollments, today, zone):
+    """{enrolment id: {local date: distinct milestones ticked that day} before yesterday},
+    as past_ticked_days keeps them (one query, by the database, for those not kept yet)."""
+    keys = {versions.learner_day_key("ticked-days", e, today, zone): e for e in enrollments}
+    found = cache.get_many(list(keys))
+    missing = {key: e for key, e in keys.items() if key not in found}
+    if missing:
+        before = datetime.combine(today - timedelta(days=1), time(), tzinfo=zone)
+        rows = (
+            Activity.objects.filter(
+                enrollment__in=[e.pk for e in missing.values()],
+                kind=Activity.Kind.TICKED,
+                created_at__lt=before,
+            )
+            .annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values("enrollment_id", "day")
+            .annotate(milestones=Count("milestone_id", distinct=True))
+            .order_by()
+            .values_list("enrollment_id", "day", "milestones")
+        )
+        days = {e.pk: {} for e in missing.values()}
+        for enrollment_id, day, count in rows:
+            days[enrollment_id][_as_date(day)] = count
+        fresh = {key: days[e.pk] for key, e in missing.items()}
+        cache.set_many(fresh, DAY_TIMEOUT)
+        found.update(fresh)
+    return {e.pk: found[key] for key, e in keys.items()}
 
 
 @dataclass
@@ -599,17 +643,11 @@ def _days_of(ticks, first, zone):
 
 
 def past_ticked_days(enrollment, today, zone):
-    """(key, ticked_days of the enrolment before yesterday), cached for the learner's day
-    under that key: those days never change again (versions.learner_day_key says why)."""
+    """(key, {local date: distinct milestones ticked} of the enrolment before yesterday),
+    cached for the learner's day under that key: those days never change again
+    (versions.learner_day_key says why)."""
     key = versions.learner_day_key("ticked-days", enrollment, today, zone)
-    days = cache.get(key)
-    if days is None:
-        before = datetime.combine(today - timedelta(days=1), time(), tzinfo=zone)
-        days = ticked_days(
-            Activity.objects.filter(enrollment=enrollment, created_at__lt=before), zone
-        )
-        cache.set(key, days, DAY_TIMEOUT)
-    return key, days
+    return key, _past_ticked_days_of([enrollment], today, zone)[enrollment.pk]
 
 
 def this_week_steps(content, plan, done):

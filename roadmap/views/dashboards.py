@@ -19,7 +19,6 @@ from roadmap import (
     fragments,
     learning,
     pace,
-    pages,
     partials,
     plan,
     versions,
@@ -37,9 +36,10 @@ CHARTS = f"{TEMPLATE}#charts"  # phases, skills and next steps, cached (versions
 @login_required
 @require_safe
 def overview(request):
+    overview = dashboards.overview(request.user)
     context = {
-        "overview": dashboards.overview(request.user),
-        "card": pages.continue_card(request.user),
+        "overview": overview,
+        "card": overview.continue_card,
         "here": request.path,
     }
     return render(request, "roadmap/dashboards/overview.html", context)

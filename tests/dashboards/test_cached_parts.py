@@ -274,3 +274,30 @@ def test_a_note_changes_no_figure_and_renders_no_part_again(learner):
     assert [call.args[0] for call in render.call_args_list] == ["roadmap/dashboards/roadmap.html"]
     token = re.compile(r'value="[^"]{64}"|"X-CSRFToken": "[^"]*"')
     assert token.sub("", after) == token.sub("", before)
+
+
+def overview_streaks(client):
+    html = re.sub(r"\s+", " ", client.get("/dashboard/").content.decode())
+    current = re.search(r"Current streak</dt><dd>(\d+) days?", html).group(1)
+    longest = re.search(r"Longest streak</dt><dd>(\d+) days?", html).group(1)
+    return int(current), int(longest)
+
+
+def test_the_overview_streak_moves_with_a_tick_and_with_midnight(learner):
+    client, __, enrollment = learner
+    day = timezone.localdate()
+    for offset in (3, 2):  # two days in a row, kept for the day once seen
+        moment = at(day - timedelta(days=offset), 12, 0)
+        learning.set_milestone(
+            enrollment, first_milestone(f"step-0-{offset % 2}"), True, now=moment
+        )
+    with mock.patch("django.utils.timezone.now", return_value=at(day, 9, 0)):
+        assert overview_streaks(client) == (0, 2)
+
+        tick(client, first_milestone("step-1-0"))  # today, at 09:00
+
+        assert overview_streaks(client) == (1, 2)
+    with mock.patch("django.utils.timezone.now", return_value=at(day + timedelta(days=1), 0, 5)):
+        assert overview_streaks(client) == (1, 2)  # yesterday's tick keeps it alive
+    with mock.patch("django.utils.timezone.now", return_value=at(day + timedelta(days=2), 0, 5)):
+        assert overview_streaks(client) == (0, 2)
