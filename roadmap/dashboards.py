@@ -500,20 +500,18 @@ def dashboard_inputs(enrollment, now=None):
 # (plan.enrollment_ticks) and their latest log entries (history.recent_activity), in one
 # query: written in SQL, like those that run on every tick, since the dashboard runs it on
 # every view after a change, where building three queries with the ORM took longer than
-# running them. Columns: what, two ids, a flag, a moment, three texts.
+# running them. Columns: what, two ids, a flag, a moment, three texts. The ticks come first
+# and the entries second, their NULLs typed: PostgreSQL types each column pair by pair, and
+# an untyped NULL of a subquery as text.
 _LEARNER_SQL = """
-    SELECT 0, milestone_id, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
-    UNION ALL
-    SELECT 1, step_id, NULL, NULL, NULL, NULL, NULL, NULL FROM {skip} WHERE enrollment_id = %s
-    UNION ALL
     SELECT 2, a.milestone_id, m.step_id, CASE WHEN m.archived_at IS NULL THEN 0 ELSE 1 END,
         a.created_at, NULL, NULL, NULL
     FROM {activity} a JOIN {milestone} m ON m.id = a.milestone_id
     WHERE a.enrollment_id = %s AND a.kind = %s AND a.created_at >= %s
     UNION ALL
     SELECT * FROM (
-        SELECT 3, a.id, NULL, NULL, a.created_at, a.kind, m.title, s.title
+        SELECT 3, a.id, CAST(NULL AS BIGINT), CAST(NULL AS INTEGER), a.created_at, a.kind,
+            m.title, s.title
         FROM {activity} a
         LEFT JOIN {milestone} m ON m.id = a.milestone_id
         LEFT JOIN {step} s ON s.id = a.step_id
@@ -521,6 +519,11 @@ _LEARNER_SQL = """
         ORDER BY a.created_at DESC, a.id DESC
         LIMIT %s
     ) latest
+    UNION ALL
+    SELECT 0, milestone_id, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
+    UNION ALL
+    SELECT 1, step_id, NULL, NULL, NULL, NULL, NULL, NULL FROM {skip} WHERE enrollment_id = %s
 """
 
 
@@ -536,10 +539,11 @@ def learner_rows(enrollment, since):
         step=_table(Step),
     )
     moment = connection.ops.adapt_datetimefield_value(since)
-    params = [enrollment.pk, enrollment.pk, enrollment.pk, Activity.Kind.TICKED, moment]
+    pk = enrollment.pk
+    params = [pk, Activity.Kind.TICKED, moment, pk, RECENT, pk, pk]
     done, skipped, ticks, history = set(), set(), [], []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, enrollment.pk, RECENT])
+        cursor.execute(sql, params)
         for what, pk, step_id, archived, at, kind, milestone, step in cursor.fetchall():
             if what == 0:
                 done.add(pk)
