@@ -334,11 +334,11 @@ class DashboardPhase:
 class ActivityYear:
     """The learner's last 53 weeks of ticks, as the heatmap shows them.
 
-    Made of what it is worked out from, and nothing else, so that it is its own cache key
-    (versions.activity_key): the key of the days ticked before yesterday (cached for the
-    learner's day, past_ticked_days), the counts of yesterday and today, and today. The
-    days themselves come along (`days`, not compared), and the grid and totals are worked
-    out only when the fragment is rendered.
+    Made of what it is worked out from, the same parts of DashboardInputs that the
+    heatmap's cache key is made of (versions.dashboard_keys): the key of the days ticked
+    before yesterday (cached for the learner's day, past_ticked_days), the counts of
+    yesterday and today, and today. The days themselves come along (`days`, not compared),
+    and the grid and totals are worked out only when the fragment is rendered.
     """
 
     past: str  # versions.learner_day_key of the days before yesterday
@@ -367,7 +367,8 @@ class ActivityYear:
 @dataclass(frozen=True)
 class ProgressCharts:
     """The phases and skills charts and the next steps: what the dashboard shows of the
-    learner's progress below the live figures. Its own cache key (versions.charts_key)."""
+    learner's progress below the live figures, worked out from the content and the
+    learner's marks (its cache key: versions.dashboard_keys)."""
 
     slug: str
     phases: tuple  # DashboardPhase

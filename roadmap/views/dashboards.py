@@ -29,8 +29,9 @@ from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
 LIVE = f"{TEMPLATE}#live"  # the figures that follow progress and goals, swapped by htmx
-ACTIVITY = f"{TEMPLATE}#activity"  # the heatmap, cached (versions.activity_key)
-CHARTS = f"{TEMPLATE}#charts"  # phases, skills and next steps, cached (versions.charts_key)
+# Cached under versions.dashboard_keys, like LIVE on the page:
+ACTIVITY = f"{TEMPLATE}#activity"  # the heatmap
+CHARTS = f"{TEMPLATE}#charts"  # phases, skills and next steps
 
 
 @login_required
