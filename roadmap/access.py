@@ -23,6 +23,31 @@ def is_curator(user):
     return user.is_active and user.is_staff and user.has_perm("roadmap.view_roadmap")
 
 
+ROADMAPS_KEPT = 64  # roadmap rows each process keeps (roadmap_for_page): one per content version
+_roadmaps = {}
+
+
+def roadmap_for_page(versions):
+    """The roadmap a page's versions name (roadmap/versions.py: page_versions, which applied
+    the rules of roadmap_for_visitor and found it); else a 404, if it is gone meanwhile.
+
+    Each process keeps the rows it read, by the roadmap's id, creation time and content
+    version: every change to a roadmap's row raises its content version, so a kept row is
+    never older than the version read, and a page rendered after a learner's change does not
+    read the roadmap again. Callers get their own copy of the row."""
+    key = versions.roadmap_version
+    roadmap = _roadmaps.get(key)
+    if roadmap is None:
+        roadmap = found(Roadmap.objects.filter(pk=versions.roadmap_id).first())
+        outline.keep(_roadmaps, key, roadmap, ROADMAPS_KEPT)
+    return outline.fresh(roadmap)
+
+
+def forget_roadmaps():
+    """Drop this process's roadmap rows (tests: pages.forget_content)."""
+    _roadmaps.clear()
+
+
 def roadmap_for_visitor(user, slug):
     """A roadmap this user may see and enrol in: a published curated one, or one they own.
     Someone else's own roadmap is a 404, as if it did not exist."""

@@ -4,18 +4,16 @@ A revision is recorded whenever a published roadmap's content changes, through t
 Publish action or through `loadroadmap`; both validate with the YAML loader's one schema.
 """
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
+from roadmap import outline, versions
 from roadmap.content.diff import diff_roadmaps
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
 from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
 from roadmap.permissions import CURATOR_PERMISSIONS, CURATORS
-from roadmap.versions import changes_key, content_changed, enrollments_changed
-
-CHANGES_TIMEOUT = 24 * 60 * 60
+from roadmap.versions import content_changed, enrollments_changed
 
 
 def curators_group():
@@ -99,11 +97,7 @@ def changes_since_seen(enrollment):
     The baseline is the revision the learner last saw or dismissed; for an enrolment older
     than that bookkeeping, the latest revision published before they enrolled. Two queries.
     """
-    revisions = list(
-        Revision.objects.filter(roadmap_id=enrollment.roadmap_id)
-        .order_by("number")
-        .values_list("pk", "number", "created_at")
-    )
+    revisions = _revisions(enrollment.roadmap)
     if not revisions or revisions[-1][1] <= enrollment.seen_revision:
         return 0, []
     if enrollment.seen_revision:
@@ -121,15 +115,29 @@ def changes_since_seen(enrollment):
     return latest[1], lines
 
 
-def changes_since_seen_cached(enrollment):
-    """changes_since_seen, cached under versions.changes_key (no query until the roadmap
-    changes or the learner dismisses the notice). Reads `enrollment.roadmap`."""
-    key = changes_key(enrollment)
-    changes = cache.get(key)
-    if changes is None:
-        changes = changes_since_seen(enrollment)
-        cache.set(key, changes, CHANGES_TIMEOUT)
-    return changes
+REVISION_LISTS_KEPT = 64
+_revision_lists = {}
+
+
+def _revisions(roadmap):
+    """(id, number, creation time) of the roadmap's revisions, oldest first. Each process keeps
+    the lists it read per content version: a new revision raises it (roadmap/versions.py), so
+    a kept list is never short of one, and a page after a learner's change reads none."""
+    key = versions.content_key(roadmap)
+    revisions = _revision_lists.get(key)
+    if revisions is None:
+        revisions = tuple(
+            Revision.objects.filter(roadmap_id=roadmap.pk)
+            .order_by("number")
+            .values_list("pk", "number", "created_at")
+        )
+        outline.keep(_revision_lists, key, revisions, REVISION_LISTS_KEPT)
+    return revisions
+
+
+def forget_revisions():
+    """Drop this process's revision lists (tests: pages.forget_content)."""
+    _revision_lists.clear()
 
 
 def mark_seen(enrollment, number):

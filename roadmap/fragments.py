@@ -48,13 +48,31 @@ there except that the bytes are those of the response that filled it.
 
 Clients that do not accept gzip (or say `gzip;q=0`) get the plain segments joined by their
 token; either way the response says `Vary: Accept-Encoding`.
+
+Framed pages. After a tick the learner's page is a miss, yet most of it did not change: the
+site's header and menu, the roadmap's title, summary, skills and description. A page that
+hands render_page a frame (`context["frame"]`, a frozen dataclass such as
+pages.RoadmapFrame) is rendered in two parts. Its template marks what changes with the
+learner's progress as holes (`{% hole "name" %}`, roadmap/templatetags/frames.py); the rest,
+the frame, reads nothing but the frame object and what base.html's menu shows (which the
+frame also carries), and is rendered once with markers where the holes go, then cached under
+a key made of the frame object itself (versions.frame_key), so the key and what the frame
+shows cannot drift. Each miss renders only the holes, with the page's whole context, and
+puts them in the frame. The result is the page the template renders in one go, byte for byte
+(tests/roadmap/test_frames.py renders both ways and compares). A page with messages is not
+framed: base.html shows them outside any hole.
 """
+
+import re
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import ExtendsNode
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
@@ -64,6 +82,16 @@ from roadmap import access, outline, undo, versions
 # NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
 CSRF_PLACEHOLDER = encoding.GAP.decode() * CSRF_TOKEN_LENGTH
 TIMEOUT = 24 * 60 * 60
+
+FRAMING = "framing"  # in a context: render holes as markers (render_framed)
+HOLE_NAME = re.compile(r"[a-z]+")
+# An HTML comment no rendered text can hold: text is escaped, so "<!--" never comes from it.
+_HOLE = re.compile("<!--\x01hole:([a-z]+)\x01-->")
+
+
+def hole_marker(name):
+    """What a hole renders while its page's frame is rendered."""
+    return f"<!--\x01hole:{name}\x01-->"
 
 
 def render_page(request, template, context, key=None, status=200):
@@ -78,8 +106,12 @@ def render_page(request, template, context, key=None, status=200):
     key = versions.page_key(parts) if cacheable else None
     entry = cache.get(key) if cacheable else None
     if entry is None:
-        placeholder = {"csrf_token": CSRF_PLACEHOLDER}
-        content = render_to_string(template, {**context(), **placeholder}, request).encode()
+        context = {**context(), "csrf_token": CSRF_PLACEHOLDER}
+        frame = context.get("frame") if cacheable else None
+        if frame is None:
+            content = render_to_string(template, context, request).encode()
+        else:
+            content = render_framed(request, template, context, frame).encode()
         # Kept as bytes: no encoding of a large page on every view.
         segments = tuple(content.split(CSRF_PLACEHOLDER.encode()))
         entry = (segments, None)
@@ -111,7 +143,7 @@ LINES_KEPT = 2048  # outline lines each process keeps rendered (prerender_steps)
 _lines = {}
 
 
-def prerender_steps(request, page, partial):
+def prerender_steps(page, partial):
     """Give each step of a roadmap page its rendered outline line (`step.html`), cached per
     line.
 
@@ -145,7 +177,7 @@ def prerender_steps(request, page, partial):
     cache.set_many(fresh, TIMEOUT)
 
 
-def prerender_phases(request, page, partial, extra):
+def prerender_phases(page, partial, extra):
     """Give each phase of a roadmap page its rendered HTML (`phase.html`), cached per phase,
     after prerender_steps: a phase's key holds its steps' keys and what the phase itself
     shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
@@ -159,9 +191,65 @@ def prerender_phases(request, page, partial, extra):
     for key, phase in keys.items():
         if key not in found:
             context = {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
-            fresh[key] = render_to_string(partial, context, request)
+            # No request: the phase reads nothing but its context (no context processors).
+            fresh[key] = render_to_string(partial, context)
         phase.html = mark_safe(found.get(key) or fresh[key])
     cache.set_many(fresh, TIMEOUT)
+
+
+FRAMES_KEPT = 256  # frames each process keeps: per roadmap, language and menu, not learners
+_frames = {}
+
+
+def render_framed(request, template, context, frame):
+    """The page `template` renders from `context`, with its frame (see the module's
+    docstring) from this process, the cache or rendered once, and its holes rendered now."""
+    key = versions.frame_key(frame)
+    segments = _frames.get(key)
+    if segments is None:
+        segments = cache.get(key)
+        if segments is None:
+            text = render_to_string(template, {**context, FRAMING: True}, request)
+            segments = tuple(_HOLE.split(text))  # text, name, text, name, ..., text
+            cache.set(key, segments, TIMEOUT)
+        outline.keep(_frames, key, segments, FRAMES_KEPT)
+    holes = _render_holes(request, template, context, set(segments[1::2]))
+    return "".join(holes[part] if odd else part for odd, part in _alternating(segments))
+
+
+def _alternating(segments):
+    return ((index % 2 == 1, part) for index, part in enumerate(segments))
+
+
+def _render_holes(request, template, context, names):
+    """{name: HTML} of these holes of the template, rendered with the page's context (and the
+    request's context processors) as the whole template would render them."""
+    compiled = get_template(template).template
+    nodes = _hole_nodes(compiled)
+    bound = make_context(context, request, autoescape=compiled.engine.autoescape)
+    with bound.render_context.push_state(compiled), bound.bind_template(compiled):
+        return {name: nodes[name].nodelist.render(bound) for name in names}
+
+
+_hole_nodes_of = {}
+
+
+def _hole_nodes(compiled):
+    """{name: HoleNode} of a compiled template and the templates it extends."""
+    nodes = _hole_nodes_of.get(compiled)
+    if nodes is not None:
+        return nodes
+    from roadmap.templatetags.frames import HoleNode  # the tag needs this module first
+
+    nodes, todo = {}, [compiled]
+    while todo:
+        each = todo.pop()
+        for node in each.nodelist.get_nodes_by_type(HoleNode):
+            nodes.setdefault(node.name, node)
+        for extends in each.nodelist.get_nodes_by_type(ExtendsNode):
+            todo.append(each.engine.get_template(extends.parent_name.resolve(Context())))
+    outline.keep(_hole_nodes_of, compiled, nodes, 32)
+    return nodes
 
 
 def cached_fragments(parts):
@@ -181,5 +269,6 @@ def cached_fragments(parts):
 
 
 def forget_lines():
-    """Drop this process's rendered outline lines (tests: pages.forget_content)."""
+    """Drop this process's rendered outline lines and frames (tests: pages.forget_content)."""
     _lines.clear()
+    _frames.clear()

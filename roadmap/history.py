@@ -7,9 +7,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from roadmap import partials, versions
+from roadmap import outline, partials, versions
 from roadmap.models import Activity
-from roadmap.outline import keep
 
 HISTORY_LENGTH = 15
 TIMEOUT = 24 * 60 * 60
@@ -39,19 +38,20 @@ def recent_activity(enrollment, limit=HISTORY_LENGTH):
     ]
 
 
-KEPT = 4096  # rendered entries each process keeps (entries_html): a few MB at most
-_kept = {}
+ENTRIES_KEPT = 2048  # entries' HTML each process keeps: a few hundred KB
+_entries = {}
 
 
 def entries_html(entries):
     """The entries' list items, each cached under a key made of the entry (and the language
     and time zone, versions.history_key): entries never change, so after a tick only the new
-    one is rendered. Each process also keeps the entries it rendered last, by the entry
-    itself: an entry names its HTML for good, so most cost neither a key nor a cache call."""
+    one is rendered. Each process also keeps the items it used last, by the entry itself (a
+    HistoryEntry names its HTML for good), so most entries cost neither a key nor a cache
+    call."""
     local = versions.rendering()
     html, keys = {}, {}
     for entry in entries:
-        kept = _kept.get((local, entry))
+        kept = _entries.get((local, entry))
         if kept is None:
             keys[versions.history_key(entry)] = entry
         else:
@@ -67,5 +67,10 @@ def entries_html(entries):
             cache.set_many(fresh, TIMEOUT)
         for key, entry in keys.items():
             html[entry] = found.get(key) or fresh[key]
-            keep(_kept, (local, entry), html[entry], KEPT)
+            outline.keep(_entries, (local, entry), html[entry], ENTRIES_KEPT)
     return mark_safe("".join(html[entry] for entry in entries))
+
+
+def forget():
+    """Drop this process's entries' HTML (tests: pages.forget_content)."""
+    _entries.clear()

@@ -116,6 +116,31 @@ def keep(store, key, value, size):
     store[key] = value
 
 
+def fresh(instance):
+    """A copy of a model instance and of the instances prefetched under it, sharing their
+    field values: what a page sets on its copies (a step's state, a milestone's done flag)
+    stays on them."""
+    copy = object.__new__(type(instance))
+    copy.__dict__ = {**instance.__dict__}
+    state = copy._state = object.__new__(type(instance._state))
+    state.__dict__ = {**instance._state.__dict__}
+    if "fields_cache" in state.__dict__:  # related objects: the shared originals
+        state.fields_cache = {**state.fields_cache}
+    prefetched = instance.__dict__.get("_prefetched_objects_cache")
+    if prefetched:
+        copy._prefetched_objects_cache = {
+            name: _fresh_queryset(queryset) for name, queryset in prefetched.items()
+        }
+    return copy
+
+
+def _fresh_queryset(queryset):
+    copy = object.__new__(type(queryset))
+    copy.__dict__ = {**queryset.__dict__}
+    copy._result_cache = [fresh(instance) for instance in queryset._result_cache]
+    return copy
+
+
 def forget():
     """Drop this process's outlines (tests: a rolled-back database reuses ids and times)."""
     _local.clear()

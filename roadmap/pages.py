@@ -21,7 +21,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from roadmap import fragments, map_layout, partials, svg, versions
+from roadmap import access, curation, fragments, history, map_layout, partials, svg, versions
 from roadmap.curation import changes_since_seen
 from roadmap.history import recent_activity
 from roadmap.models import (
@@ -36,7 +36,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
-from roadmap.outline import keep, roadmap_outline
+from roadmap.outline import fresh, keep, roadmap_outline
 from roadmap.progress import (
     RoadmapProgress,
     StepCounts,
@@ -302,11 +302,14 @@ class StepPage:
     next: PageStep | None
 
 
-def step_page(roadmap, key, user=None):
+LOOK_UP = object()  # roadmap_page's enrolment: read it
+
+
+def step_page(roadmap, key, user=None, enrollment=LOOK_UP):
     """A step of the roadmap as learners see it, read from the same data as the roadmap page
     (the same fixed queries, whatever the roadmap's size) and the learner's note and links
-    on this step; None for any other key."""
-    page = roadmap_page(roadmap, user, with_history=False)
+    on this step; None for any other key. `enrollment` as for roadmap_page."""
+    page = roadmap_page(roadmap, user, with_history=False, enrollment=enrollment)
     located = page.locate_step(key)
     if located is None:
         return None
@@ -345,7 +348,7 @@ def roadmap_content(roadmap):
     milestones, prefetched; cached per content version (roadmap/versions.py), so learners'
     pages share one copy until the content changes. Each call returns fresh objects (model
     rows a caller may annotate); roadmap pages read page_content instead."""
-    return [_fresh(phase) for phase in _content_rows(roadmap)]
+    return [fresh(phase) for phase in _content_rows(roadmap)]
 
 
 def _content_rows(roadmap):
@@ -374,35 +377,13 @@ def _content_rows(roadmap):
     return phases
 
 
-def _fresh(instance):
-    """A copy of a model instance and of the instances prefetched under it, sharing their
-    field values: what a page sets on its copies (a step's state, a milestone's done flag)
-    stays on them."""
-    copy = object.__new__(type(instance))
-    copy.__dict__ = {**instance.__dict__}
-    state = copy._state = object.__new__(type(instance._state))
-    state.__dict__ = {**instance._state.__dict__}
-    if "fields_cache" in state.__dict__:  # related objects: the shared originals
-        state.fields_cache = {**state.fields_cache}
-    prefetched = instance.__dict__.get("_prefetched_objects_cache")
-    if prefetched:
-        copy._prefetched_objects_cache = {
-            name: _fresh_queryset(queryset) for name, queryset in prefetched.items()
-        }
-    return copy
-
-
-def _fresh_queryset(queryset):
-    copy = object.__new__(type(queryset))
-    copy.__dict__ = {**queryset.__dict__}
-    copy._result_cache = [_fresh(instance) for instance in queryset._result_cache]
-    return copy
-
-
 def forget_content():
     """Drop this process's copies of roadmap content (tests: see roadmap/outline.py)."""
     _content.clear()
     _page_contents.clear()
+    access.forget_roadmaps()
+    curation.forget_revisions()
+    history.forget()
     fragments.forget_lines()
     _geometries.clear()
 
@@ -473,15 +454,21 @@ def _build_content(phases):
     )
 
 
-def roadmap_page(roadmap, user=None, with_history=True, preview=False):
+def roadmap_page(roadmap, user=None, with_history=True, preview=False, enrollment=LOOK_UP):
     """A roadmap with its content and, for an enrolled learner, their progress: typed page
     objects (PagePhase, PageStep) over the content every learner shares (page_content) and
     the learner's marks, in one query. The caller has checked that the user may see it
-    (roadmap/access.py); a preview shows no progress.
+    (roadmap/access.py); a preview shows no progress. A caller that has read the user's
+    current enrolment (or found there is none: None) passes it (versions.page_versions does).
 
     htmx responses pass with_history=False: the history list refreshes itself on its own.
     """
-    enrollment = None if preview else current_enrollment(user, roadmap)
+    if preview:
+        enrollment = None
+    elif enrollment is LOOK_UP:
+        enrollment = current_enrollment(user, roadmap)
+    elif enrollment is not None:
+        enrollment.roadmap = roadmap
     content = page_content(roadmap)
     urls = _step_urls(roadmap.slug, tuple(step.key for step in content.steps))
     enrolled = enrollment is not None
@@ -518,6 +505,61 @@ def roadmap_page(roadmap, user=None, with_history=True, preview=False):
             page.history = recent_activity(enrollment)
             page.changes = changes_since_seen(enrollment)
     return page
+
+
+@dataclass(frozen=True)
+class RoadmapFrame:
+    """What a roadmap page shows outside its holes (roadmap/fragments.py: render_framed): the
+    same before and after a tick. Its template reads this and no other object there (the
+    holes read the RoadmapPage), and its cache key is this object, whole (versions.frame_key).
+    """
+
+    content: tuple  # versions.content_key: the roadmap's row and content, in the key
+    slug: str
+    url: str
+    title: str
+    summary: str
+    description: str
+    is_own: bool
+    is_published: bool
+    origin_title: str  # the original of a copy
+    phase_count: int
+    step_count: int
+    milestone_count: int
+    hours_total: int
+    skills: tuple  # names, by category and name
+    enrolled: bool
+    hide_finished: bool
+    preview: bool
+    # base.html's menu: whether the visitor is signed in and may curate (the admin link)
+    signed_in: bool
+    curator: bool
+
+
+def roadmap_frame(page, user, hide_finished=False, preview=False):
+    """The frame of a roadmap page (a RoadmapFrame) for this user."""
+    roadmap = page.roadmap
+    return RoadmapFrame(
+        content=versions.content_key(roadmap),
+        slug=roadmap.slug,
+        url=roadmap.get_absolute_url(),
+        title=roadmap.title,
+        summary=roadmap.summary,
+        description=roadmap.description,
+        is_own=roadmap.is_own,
+        is_published=roadmap.is_published,
+        origin_title=roadmap.origin.title if roadmap.origin_id else "",
+        phase_count=len(page.phases),
+        step_count=page.step_count,
+        milestone_count=page.milestone_count,
+        hours_total=page.hours_total,
+        skills=tuple(skill.name for skill in page.skills),
+        enrolled=page.enrollment is not None,
+        hide_finished=hide_finished,
+        preview=preview,
+        signed_in=user is not None and user.is_authenticated,
+        curator=user is not None and access.is_curator(user),
+    )
 
 
 def progress_rows(steps, done, skipped):

@@ -17,7 +17,7 @@ changes are caught by the signals below, plus explicit calls where bulk queries 
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import F
@@ -75,11 +75,20 @@ class PageVersions:
     # ids, creation times and version counters of the roadmap and the enrolment; for a copy,
     # also its original's latest revision number (the copy's page says what changed since)
     key: tuple
+    # the enrolment's row as of this read, so a page rendered after a change (a cache miss)
+    # need not read it again; not part of the key (its version counter is)
+    enrollment: Enrollment | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def roadmap_version(self):
+        """The roadmap's id, creation time and content version, as read (a process's key for
+        what depends on the roadmap's row and content alone)."""
+        return self.key[:3]
 
 
 _PAGE_VERSIONS_SQL = """
     SELECT r.id, r.created_at, r.content_version, e.id, e.created_at, e.version,
-        (SELECT MAX(v.number) FROM {revision} v WHERE v.roadmap_id = r.origin_id)
+        (SELECT MAX(v.number) FROM {revision} v WHERE v.roadmap_id = r.origin_id), {columns}
     FROM {roadmap} r
     LEFT JOIN {enrollment} e ON e.roadmap_id = r.id AND e.user_id = %s AND e.status <> %s
     WHERE r.slug = %s AND ((r.owner_id IS NULL AND r.status = %s) OR r.owner_id = %s)
@@ -96,10 +105,13 @@ def page_versions(slug, user):
     (roadmap/copies.py) shows what its original changed since: its key holds the original's
     latest revision number, and the copy's own bookkeeping of those changes raises its content
     version."""
+    quote = connection.ops.quote_name
+    fields = Enrollment._meta.concrete_fields
     sql = _PAGE_VERSIONS_SQL.format(
-        roadmap=connection.ops.quote_name(Roadmap._meta.db_table),
-        enrollment=connection.ops.quote_name(Enrollment._meta.db_table),
-        revision=connection.ops.quote_name(Revision._meta.db_table),
+        roadmap=quote(Roadmap._meta.db_table),
+        enrollment=quote(Enrollment._meta.db_table),
+        revision=quote(Revision._meta.db_table),
+        columns=", ".join(f"e.{quote(field.column)}" for field in fields),
     )
     params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED, user.pk]
     with connection.cursor() as cursor:
@@ -107,14 +119,33 @@ def page_versions(slug, user):
         row = cursor.fetchone()
     if row is None:
         return None
-    return PageVersions(roadmap_id=row[0], enrollment_id=row[3], key=tuple(row))
+    key, columns = tuple(row[:7]), row[7:]
+    enrollment = None
+    if key[3] is not None:
+        converted = _converted(fields, columns)
+        enrollment = Enrollment.from_db(connection.alias, [f.attname for f in fields], converted)
+    return PageVersions(roadmap_id=row[0], enrollment_id=row[3], key=key, enrollment=enrollment)
+
+
+def _converted(fields, values):
+    """Raw column values as the ORM would hand them to a model (dates and times, booleans on
+    SQLite...), through each field's database converters."""
+    converted = []
+    for model_field, value in zip(fields, values, strict=True):
+        expression = model_field.get_col(Enrollment._meta.db_table)
+        for converter in connection.ops.get_db_converters(expression):
+            value = converter(value, expression, connection)
+        for converter in model_field.get_db_converters(connection):
+            value = converter(value, expression, connection)
+        converted.append(value)
+    return converted
 
 
 # Key kinds, renamed when what is stored changes shape (now: a page's segments and their
 # deflated pieces, NUL placeholders; roadmap/fragments.py), so a shared cache never hands a
 # new server an old entry.
-PAGE, STEP, PHASE, HISTORY = "page:2", "step:3", "phase:2", "history:1"
-DAY, CHANGES = "learner-day:1", "changes:1"
+PAGE, STEP, PHASE, HISTORY, FRAME = "page:2", "step:3", "phase:2", "history:1", "frame:1"
+DAY = "learner-day:1"
 LIVE, ACTIVITY, CHARTS = "dashboard-live:1", "dashboard-activity:1", "dashboard-charts:1"
 
 
@@ -132,6 +163,13 @@ def page_key(parts):
     """The cache key of a whole rendered page: `parts` are what it was rendered from (the
     versions of `page_versions` and whatever else it shows), plus the language and time zone."""
     return _digest(PAGE, parts)
+
+
+def frame_key(frame):
+    """The cache key of a page's frame (roadmap/fragments.py: render_framed): the frame
+    object its template reads outside the holes (pages.RoadmapFrame), whole, so the two
+    cannot drift; it names the roadmap's content version too."""
+    return _digest(FRAME, [frame])
 
 
 def step_key(roadmap, line):
@@ -172,15 +210,6 @@ def dashboard_keys(inputs, here):
         "activity": _digest(ACTIVITY, [inputs.past, inputs.recent, inputs.today]),
         "charts": _digest(CHARTS, charts),
     }
-
-
-def changes_key(enrollment):
-    """The cache key of what changed in a roadmap since the learner last looked
-    (curation.changes_since_seen): revisions raise the content version (their post_save
-    signal), the baseline is the enrolment's seen revision and creation time, and the
-    sentences are in the request's language."""
-    parts = [*content_key(enrollment.roadmap), enrollment.pk, enrollment.created_at]
-    return _digest(CHANGES, [*parts, enrollment.seen_revision])
 
 
 def history_key(entry):

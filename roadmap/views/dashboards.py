@@ -24,7 +24,7 @@ from roadmap import (
     versions,
 )
 from roadmap.forms import GoalsForm
-from roadmap.models import Enrollment, Roadmap
+from roadmap.models import Roadmap
 from roadmap.versions import page_versions
 
 TEMPLATE = "roadmap/dashboards/roadmap.html"
@@ -81,7 +81,7 @@ def _page(enrollment, here, live=None):
     html = fragments.cached_fragments(parts)
     return {
         "roadmap": enrollment.roadmap,
-        "changes": curation.changes_since_seen_cached(enrollment),
+        "changes": curation.changes_since_seen(enrollment),
         "live_panel": live or html[keys["live"]],
         "activity_panel": html[keys["activity"]],
         "progress_charts": html[keys["charts"]],
@@ -107,7 +107,8 @@ def roadmap_dashboard(request, slug):
     ]
 
     def context():
-        enrollment = Enrollment.objects.select_related("roadmap").get(pk=versions.enrollment_id)
+        enrollment = versions.enrollment  # read with the versions
+        enrollment.roadmap = access.roadmap_for_page(versions)
         enrollment.user = user
         return _page(enrollment, request.path)
 

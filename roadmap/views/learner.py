@@ -52,7 +52,8 @@ def enrol(request, slug):
     form = EnrolForm(request.POST)
     if not form.is_valid():
         page = pages.roadmap_page(roadmap, request.user)
-        context = {"roadmap": roadmap, "page": page, "enrol_form": form}
+        frame = pages.roadmap_frame(page, request.user)
+        context = {"frame": frame, "roadmap": roadmap, "page": page, "enrol_form": form}
         return render(request, TEMPLATE, context, status=400)
     enrollment, created = learning.enrol(request.user, roadmap, **form.cleaned_data)
     if created:

@@ -53,17 +53,18 @@ def roadmap_detail(request, slug):
     key = ["roadmap", *versions.key, request.user.is_authenticated, weekly_hours, hide_finished]
 
     def context():
-        roadmap = access.roadmap_for_visitor(request.user, slug)
-        page = pages.roadmap_page(roadmap, request.user)
-        fragments.prerender_steps(request, page, partials.OUTLINE_STEP)
+        roadmap = access.roadmap_for_page(versions)
+        page = pages.roadmap_page(roadmap, request.user, enrollment=versions.enrollment)
+        fragments.prerender_steps(page, partials.OUTLINE_STEP)
         enrol_form = None if page.enrollment else EnrolForm()
         what_it_takes = (
             None if page.enrollment else commitment.commitment(page.phases, weekly_hours)
         )
         here = page.roadmap.get_absolute_url() + ("?finished=hide" if hide_finished else "")
         extra = {"here": here, "hide_finished": hide_finished}
-        fragments.prerender_phases(request, page, partials.OUTLINE_PHASE, extra)
+        fragments.prerender_phases(page, partials.OUTLINE_PHASE, extra)
         return {
+            "frame": pages.roadmap_frame(page, request.user, hide_finished),
             "roadmap": page.roadmap,
             "page": page,
             "enrol_form": enrol_form,
@@ -85,8 +86,11 @@ def roadmap_map(request, slug):
     key = ["map", *versions.key, request.user.is_authenticated]
 
     def context():
-        roadmap = access.roadmap_for_visitor(request.user, slug)
-        return {"map": pages.roadmap_page(roadmap, request.user, with_history=False).map}
+        roadmap = access.roadmap_for_page(versions)
+        page = pages.roadmap_page(
+            roadmap, request.user, with_history=False, enrollment=versions.enrollment
+        )
+        return {"map": page.map}
 
     return fragments.render_page(request, partials.MAP, context, key)
 
@@ -98,8 +102,9 @@ def step_detail(request, slug, key):
     cache_key = ["step", *versions.key, key, request.user.is_authenticated]
 
     def context():
-        roadmap = access.roadmap_for_visitor(request.user, slug)
-        step_page = access.found(pages.step_page(roadmap, key, request.user))
+        roadmap = access.roadmap_for_page(versions)
+        step_page = pages.step_page(roadmap, key, request.user, enrollment=versions.enrollment)
+        step_page = access.found(step_page)
         return {
             "roadmap": step_page.page.roadmap,
             "page": step_page.page,
@@ -118,7 +123,8 @@ def roadmap_preview(request, slug):
     """A draft (or published) roadmap as a learner would see it, for curators only."""
     roadmap = access.roadmap_for_curator(request.user, slug)
     page = pages.roadmap_page(roadmap, request.user, preview=True)
-    context = {"roadmap": page.roadmap, "page": page, "preview": True}
+    frame = pages.roadmap_frame(page, request.user, preview=True)
+    context = {"frame": frame, "roadmap": page.roadmap, "page": page, "preview": True}
     return render(request, TEMPLATE, context)
 
 

@@ -209,9 +209,9 @@ def test_both_dashboards_run_a_constant_number_of_queries(size, django_assert_nu
         assert client.get(OVERVIEW).status_code == 200
     with django_assert_num_queries(9):
         assert client.get(OVERVIEW).status_code == 200  # the same day: the past is kept
-    # Session, user, versions, the enrolment, the roadmap's content (six: the first view of
-    # this content version), the learner's marks, ticks and history (one), the days before
-    # yesterday (the first view of a day; kept from the overview here), the revisions.
+    # Session, user, versions (with the enrolment); the roadmap's row, its content (six) and
+    # revisions, each read once per content version; the learner's marks, ticks and history
+    # (one); the days before yesterday are kept from the overview (the same day).
     with django_assert_num_queries(12):
         assert client.get(f"/dashboard/{roadmap.slug}/").status_code == 200
 

@@ -106,20 +106,21 @@ def pages_of(enrollment, milestone):
 
 
 # After a tick, each page is a cache miss: rendered again from the cached roadmap content.
-# Session, user and the page's versions (roadmap/versions.py: page_versions), then:
+# Session, user and the page's versions (roadmap/versions.py: page_versions, which also reads
+# the learner's enrolment; the roadmap's row and its revisions are kept per content version),
+# then:
 PAGE_QUERIES = {
-    # the roadmap, the enrolment, the learner's done milestones and skips (one query), the
-    # history and the revisions since the learner last looked (the outline shows no notes)
-    "roadmap page": 8,
-    # the roadmap, the enrolment, done milestones and skips, this step's note and links
-    "step page": 8,
-    # the enrolment (with its roadmap), then in one query the learner's done milestones,
-    # skips, ticks since yesterday or the pace window, and history (dashboards.learner_rows);
-    # the content comes from the process (pages.page_content), the days before yesterday
-    # and the revisions seen from the cache (roadmap/dashboards.py)
-    "roadmap dashboard": 5,
-    # the roadmap, the enrolment, done milestones and skips
-    "map": 6,
+    # the learner's done milestones and skips (one query) and the history (the outline shows
+    # no notes)
+    "roadmap page": 5,
+    # done milestones and skips, this step's note and links
+    "step page": 6,
+    # in one query the learner's done milestones, skips, ticks since yesterday or the pace
+    # window, and history (dashboards.learner_rows); the content comes from the process
+    # (pages.page_content), the days before yesterday from the cache (roadmap/dashboards.py)
+    "roadmap dashboard": 4,
+    # done milestones and skips
+    "map": 4,
 }
 
 
