@@ -322,3 +322,8 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Append-only: the dashboards keep a learner's past days for the day
+        # (roadmap/versions.py: learner_day_key).
+        return False

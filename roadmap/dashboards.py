@@ -5,18 +5,33 @@ queries: a fixed number of queries whatever the number of enrolments, steps or l
 Days are the learner's own days, in the time zone of their settings.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.middleware import learner_zone
 from roadmap import pace as pacing
-from roadmap.history import recent_activity
-from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Step
-from roadmap.plan import PLAN_STEP_FIELDS, Plan, PlannedStep, plan_for
+from roadmap import versions
+from roadmap.history import HistoryEntry
+from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Step, StepSkip
+from roadmap.pages import (
+    ContinueCard,
+    PageMilestone,
+    continue_card_of,
+    page_content,
+    progress_rows,
+    step_url,
+)
+from roadmap.plan import Plan, PlannedStep, StepRow, as_tick, plan_from, ticks_since
 from roadmap.progress import (
     STEP_FIELDS,
     StepState,
@@ -30,6 +45,8 @@ from roadmap.progress import (
 HEATMAP_WEEKS = 53
 NEXT_UP = 3
 RECENT = 20
+FINISHED = (StepState.DONE, StepState.SKIPPED)
+DAY_TIMEOUT = 2 * 24 * 60 * 60  # what is cached for a learner's day (past_ticked_days)
 
 
 def local_today(zone, now=None):
@@ -67,19 +84,6 @@ def streaks(days, today):
     return Streak(current, longest)
 
 
-def ticked_days(activities, zone):
-    """{local date: distinct milestones ticked that day}, counted by the database."""
-    rows = (
-        activities.filter(kind=Activity.Kind.TICKED)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values("day")
-        .annotate(milestones=Count("milestone_id", distinct=True))
-        .order_by()
-        .values_list("day", "milestones")
-    )
-    return {_as_date(day): count for day, count in rows}
-
-
 def _as_date(value):
     return value.date() if isinstance(value, datetime) else value
 
@@ -87,8 +91,9 @@ def _as_date(value):
 # Heatmap ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HeatmapDay:
+class HeatmapDay(NamedTuple):
+    """One day of the heatmap (a tuple: a year of them is built on every dashboard miss)."""
+
     day: date
     count: int
     level: int  # 0 (nothing) .. 4 (the busiest days)
@@ -149,18 +154,20 @@ class Overview:
     hours_this_week: float
     weekly_goal: int
     rule: str = ""
+    continue_card: ContinueCard | None = None
 
 
 def overview(user, now=None):
-    """/dashboard/: one card per enrolment, totals, streaks and this week's hours."""
+    """/dashboard/: one card per enrolment, totals, streaks and this week's hours, in a fixed
+    number of queries: the enrolments (left ones too: their ticks count toward the streak),
+    their progress (three), their last activity, their ticks since yesterday or Monday,
+    and, on the learner's first view of a day, the days ticked before yesterday."""
     zone = learner_zone(user)
     today = local_today(zone, now)
-    enrollments = list(
-        Enrollment.objects.current()
-        .filter(user=user)
-        .select_related("roadmap")
-        .order_by("-created_at")
+    every = list(
+        Enrollment.objects.filter(user=user).select_related("roadmap").order_by("-created_at")
     )
+    enrollments = [enrollment for enrollment in every if not enrollment.has_left]
     progress = progress_by_enrollment(enrollments) if enrollments else {}
     last = dict(
         Activity.objects.filter(enrollment__user=user)
@@ -169,8 +176,18 @@ def overview(user, now=None):
         .order_by()
         .values_list("enrollment_id", "last")
     )
-    activities = Activity.objects.filter(enrollment__user=user)
-    days = ticked_days(activities, zone)
+    yesterday = today - timedelta(days=1)
+    monday = datetime.combine(pacing.week_start(today), time(), tzinfo=zone)
+    since = min(
+        monday - timedelta(minutes=pacing.BURST_MINUTES),
+        datetime.combine(yesterday, time(), tzinfo=zone),
+    )
+    ticks = _ticks_by_enrollment(every, progress, since)
+    days = set()
+    for past in _past_ticked_days_of(every, today, zone).values():
+        days.update(past)
+    for enrollment_ticks in ticks.values():
+        days.update(_days_of(enrollment_ticks, yesterday, zone))
     cards, total = [], Tally()
     for enrollment in enrollments:
         summary, steps = progress[enrollment.pk]
@@ -181,19 +198,34 @@ def overview(user, now=None):
             )
         )
         total = total + summary.overall
+    hours = 0.0
+    for enrollment in enrollments:
+        enrolled_on = enrollment.created_at.astimezone(zone).date()
+        learning = pacing.learning_ticks(ticks.get(enrollment.pk, []), enrolled_on, zone)
+        hours += pacing.hours_since(learning, monday)
     return Overview(
         cards=cards,
         total=total,
-        streak=streaks(set(days), today),
-        hours_this_week=_learning_hours_this_week(enrollments, progress, today, zone),
+        streak=streaks(days, today),
+        hours_this_week=hours,
         weekly_goal=user.weekly_hours_goal,
+        continue_card=_continue_card(enrollments, last, progress),
     )
 
 
-def _learning_hours_this_week(enrollments, progress, today, zone):
-    """Hours the learning ticks since Monday stand for, across enrolments, in one query."""
-    monday = datetime.combine(pacing.week_start(today), time(), tzinfo=zone)
-    since = monday - timedelta(minutes=pacing.BURST_MINUTES)
+def _continue_card(enrollments, last, progress):
+    """pages.continue_card from the overview's figures: the active enrolment with the latest
+    activity (the latest enrolled first when none has any), in one query."""
+    active = [e for e in enrollments if e.status == Enrollment.Status.ACTIVE]
+    if not active:
+        return None
+    latest = max(active, key=lambda e: (last.get(e.pk) is not None, last.get(e.pk), e.created_at))
+    return continue_card_of(latest, progress[latest.pk][0])
+
+
+def _ticks_by_enrollment(enrollments, progress, since):
+    """{enrolment id: its pace.Tick since a moment}, in one query for all of them; a tick
+    on a roadmap without progress figures (left) stands for no hours."""
     share = {
         s["id"]: s["hours"] / s["total"]
         for __, steps in progress.values()
@@ -201,7 +233,7 @@ def _learning_hours_this_week(enrollments, progress, today, zone):
         if s["total"]
     }
     ticks = {}
-    for enrollment_id, at, milestone_id, step_id, archived in Activity.objects.filter(
+    for enrollment_id, *row in Activity.objects.filter(
         enrollment__in=[e.pk for e in enrollments], kind=Activity.Kind.TICKED, created_at__gte=since
     ).values_list(
         "enrollment_id",
@@ -210,14 +242,37 @@ def _learning_hours_this_week(enrollments, progress, today, zone):
         "milestone__step_id",
         "milestone__archived_at",
     ):
-        hours = 0.0 if archived else share.get(step_id, 0.0)
-        ticks.setdefault(enrollment_id, []).append(pacing.Tick(at, milestone_id, hours))
-    total = 0.0
-    for enrollment in enrollments:
-        enrolled_on = enrollment.created_at.astimezone(zone).date()
-        learning = pacing.learning_ticks(ticks.get(enrollment.pk, []), enrolled_on, zone)
-        total += pacing.hours_since(learning, monday)
-    return total
+        ticks.setdefault(enrollment_id, []).append(as_tick(row, share))
+    return ticks
+
+
+def _past_ticked_days_of(enrollments, today, zone):
+    """{enrolment id: {local date: distinct milestones ticked that day} before yesterday},
+    as past_ticked_days keeps them (one query, by the database, for those not kept yet)."""
+    keys = {versions.learner_day_key("ticked-days", e, today, zone): e for e in enrollments}
+    found = cache.get_many(list(keys))
+    missing = {key: e for key, e in keys.items() if key not in found}
+    if missing:
+        before = datetime.combine(today - timedelta(days=1), time(), tzinfo=zone)
+        rows = (
+            Activity.objects.filter(
+                enrollment__in=[e.pk for e in missing.values()],
+                kind=Activity.Kind.TICKED,
+                created_at__lt=before,
+            )
+            .annotate(day=TruncDate("created_at", tzinfo=zone))
+            .values("enrollment_id", "day")
+            .annotate(milestones=Count("milestone_id", distinct=True))
+            .order_by()
+            .values_list("enrollment_id", "day", "milestones")
+        )
+        days = {e.pk: {} for e in missing.values()}
+        for enrollment_id, day, count in rows:
+            days[enrollment_id][_as_date(day)] = count
+        fresh = {key: days[e.pk] for key, e in missing.items()}
+        cache.set_many(fresh, DAY_TIMEOUT)
+        found.update(fresh)
+    return {e.pk: found[key] for key, e in keys.items()}
 
 
 @dataclass
@@ -237,7 +292,7 @@ class ThisWeekStep:
     """A step planned for this week, with its first milestone not yet ticked."""
 
     planned: PlannedStep
-    milestone: Milestone | None
+    milestone: PageMilestone | None
 
 
 @dataclass
@@ -275,98 +330,351 @@ class DashboardPhase:
     tally: Tally
 
 
-@dataclass
-class RoadmapDashboard:
-    enrollment: Enrollment
-    progress: object
-    phases: list
-    skills: list
-    heatmap: list
-    days_active: int
-    ticks_this_year: int
-    streak: Streak
-    plan: Plan
-    this_week: list  # ThisWeekStep
-    recent: list
-    next_steps: list = field(default_factory=list)
-    today: date | None = None
+@dataclass(frozen=True)
+class ActivityYear:
+    """The learner's last 53 weeks of ticks, as the heatmap shows them.
+
+    Made of what it is worked out from, the same parts of DashboardInputs that the
+    heatmap's cache key is made of (versions.dashboard_keys): the key of the days ticked
+    before yesterday (cached for the learner's day, past_ticked_days), the counts of
+    yesterday and today, and today. The days themselves come along (`days`, not compared),
+    and the grid and totals are worked out only when the fragment is rendered.
+    """
+
+    past: str  # versions.learner_day_key of the days before yesterday
+    recent: tuple  # (date, distinct milestones ticked) of yesterday and today
+    today: date
+    days: dict = field(compare=False, repr=False)  # {date: count}, all of them
+
+    @cached_property
+    def heatmap(self):
+        return heatmap(self.days, self.today)
+
+    @cached_property
+    def _shown(self):
+        first = self.heatmap[0][0].day
+        return [count for day, count in self.days.items() if first <= day <= self.today]
+
+    @property
+    def days_active(self):
+        return len(self._shown)
+
+    @property
+    def ticks(self):
+        return sum(self._shown)
+
+
+@dataclass(frozen=True)
+class ProgressCharts:
+    """The phases and skills charts and the next steps: what the dashboard shows of the
+    learner's progress below the live figures, worked out from the content and the
+    learner's marks (its cache key: versions.dashboard_keys)."""
+
+    slug: str
+    phases: tuple  # DashboardPhase
+    skills: tuple  # SkillShare
+    next_steps: tuple  # NextStep
 
     @property
     def skill_groups(self):
         return skill_groups(self.skills)
 
 
-def roadmap_dashboard(enrollment, now=None):
-    """/dashboard/<slug>/: everything about one enrolment."""
-    user = enrollment.user
-    zone = learner_zone(user)
+@dataclass
+class RoadmapDashboard:
+    enrollment: Enrollment
+    progress: object
+    activity: ActivityYear
+    charts: ProgressCharts
+    streak: Streak
+    plan: Plan
+    this_week: list  # ThisWeekStep
+    today: date | None = None
+
+    @property
+    def heatmap(self):
+        return self.activity.heatmap
+
+    @property
+    def days_active(self):
+        return self.activity.days_active
+
+    @property
+    def ticks_this_year(self):
+        return self.activity.ticks
+
+    @property
+    def phases(self):
+        return self.charts.phases
+
+    @property
+    def skills(self):
+        return self.charts.skills
+
+    @property
+    def next_steps(self):
+        return self.charts.next_steps
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One of the next steps not done or skipped, with its link and tally."""
+
+    key: str
+    title: str
+    url: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class DashboardInputs:
+    """Everything one learner's roadmap dashboard is worked out from, read in one query
+    (learner_rows: their marks, their ticks since the pace window or yesterday, and their
+    history) plus the days ticked before yesterday, cached for the learner's day
+    (past_ticked_days).
+
+    The cache keys of the dashboard's parts are made of it (versions.dashboard_keys), so a
+    part is worked out and rendered again only when something it depends on changed: a
+    change that leaves the figures as they were (a note, a link, the same tick again)
+    costs neither. What the arithmetic reads comes along, out of the keys (`loaded`).
+    """
+
+    content: tuple  # versions.content_key of the roadmap: its steps, titles, hours, skills
+    slug: str
+    done: tuple  # ids of the milestones done, sorted
+    skipped: tuple  # ids of the steps skipped, sorted
+    ticks: tuple  # pace.Tick since yesterday or the start of the pace window
+    recent: tuple  # (date, distinct milestones ticked) of yesterday and today
+    past: str  # versions.learner_day_key of the days ticked before yesterday
+    weekly_hours: int | None  # the enrolment's own goal (the goals form shows it)
+    weekly_hours_goal: int | None  # the settings' goal, when the enrolment has none
+    target: date | None
+    enrolled: datetime
+    today: date
+    zone: str
+    loaded: dict = field(compare=False, repr=False)
+
+
+def dashboard_inputs(enrollment, now=None):
+    """The DashboardInputs of one enrolment (its `user` and `roadmap` set)."""
+    zone = learner_zone(enrollment.user)
     today = local_today(zone, now)
-    steps = list(live_steps([enrollment.roadmap_id]).values(*PLAN_STEP_FIELDS))
-    counts = step_counts_for([enrollment], steps)[enrollment.pk]
+    content = page_content(enrollment.roadmap)
+    enrolled_on = enrollment.created_at.astimezone(zone).date()
+    yesterday = today - timedelta(days=1)
+    since = min(
+        ticks_since(enrolled_on, today, zone), datetime.combine(yesterday, time(), tzinfo=zone)
+    )
+    done, skipped, rows, history = learner_rows(enrollment, since)
+    share = {
+        step.pk: step.hours / len(step.milestones) for step in content.steps if step.milestones
+    }
+    ticks = [as_tick(row, share) for row in rows]
+    past_key, past = past_ticked_days(enrollment, today, zone)
+    recent = _days_of(ticks, yesterday, zone)
+    return DashboardInputs(
+        content=versions.content_key(enrollment.roadmap),
+        slug=enrollment.roadmap.slug,
+        done=tuple(sorted(done)),
+        skipped=tuple(sorted(skipped)),
+        ticks=tuple(ticks),
+        recent=tuple(sorted(recent.items())),
+        past=past_key,
+        weekly_hours=enrollment.weekly_hours,
+        weekly_hours_goal=enrollment.user.weekly_hours_goal,
+        target=enrollment.target_date,
+        enrolled=enrollment.created_at,
+        today=today,
+        zone=str(zone),
+        loaded={
+            "zone": zone,
+            "content": content,
+            "done": done,
+            "skipped": skipped,
+            "past": past,
+            "history": history,
+        },
+    )
+
+
+# The learner's marks (pages.learner_marks), their ticks since a moment
+# (plan.enrollment_ticks) and their latest log entries (history.recent_activity), in one
+# query: written in SQL, like those that run on every tick, since the dashboard runs it on
+# every view after a change, where building three queries with the ORM took longer than
+# running them. Columns: what, two ids, a flag, a moment, three texts. The ticks come first
+# and the entries second, their NULLs typed: PostgreSQL types each column pair by pair, and
+# an untyped NULL of a subquery as text.
+_LEARNER_SQL = """
+    SELECT 2, a.milestone_id, m.step_id, CASE WHEN m.archived_at IS NULL THEN 0 ELSE 1 END,
+        a.created_at, NULL, NULL, NULL
+    FROM {activity} a JOIN {milestone} m ON m.id = a.milestone_id
+    WHERE a.enrollment_id = %s AND a.kind = %s AND a.created_at >= %s
+    UNION ALL
+    SELECT * FROM (
+        SELECT 3, a.id, CAST(NULL AS BIGINT), CAST(NULL AS INTEGER), a.created_at, a.kind,
+            m.title, s.title
+        FROM {activity} a
+        LEFT JOIN {milestone} m ON m.id = a.milestone_id
+        LEFT JOIN {step} s ON s.id = a.step_id
+        WHERE a.enrollment_id = %s
+        ORDER BY a.created_at DESC, a.id DESC
+        LIMIT %s
+    ) latest
+    UNION ALL
+    SELECT 0, milestone_id, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
+    UNION ALL
+    SELECT 1, step_id, NULL, NULL, NULL, NULL, NULL, NULL FROM {skip} WHERE enrollment_id = %s
+"""
+
+
+def learner_rows(enrollment, since):
+    """(ids of the milestones done, ids of the steps skipped, (moment, milestone id, step id,
+    archived) of the ticks since `since` for plan.as_tick, the latest RECENT log entries as
+    history.HistoryEntry), in one query."""
+    sql = _LEARNER_SQL.format(
+        progress=_table(MilestoneProgress),
+        skip=_table(StepSkip),
+        activity=_table(Activity),
+        milestone=_table(Milestone),
+        step=_table(Step),
+    )
+    moment = connection.ops.adapt_datetimefield_value(since)
+    pk = enrollment.pk
+    params = [pk, Activity.Kind.TICKED, moment, pk, RECENT, pk, pk]
+    done, skipped, ticks, history = set(), set(), [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for what, pk, step_id, archived, at, kind, milestone, step in cursor.fetchall():
+            if what == 0:
+                done.add(pk)
+            elif what == 1:
+                skipped.add(pk)
+            elif what == 2:
+                ticks.append((_moment(at), pk, step_id, archived))
+            else:
+                history.append(HistoryEntry(pk, kind, _moment(at), milestone or "", step or ""))
+    history.sort(key=lambda entry: (entry.created_at, entry.pk), reverse=True)
+    return done, skipped, ticks, history
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _moment(value):
+    """An aware datetime of a raw column (SQLite gives text in the database's zone)."""
+    if not isinstance(value, datetime):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, connection.timezone)
+
+
+def roadmap_dashboard(enrollment, now=None, inputs=None):
+    """/dashboard/<slug>/: the figures of one enrolment, from its DashboardInputs over the
+    roadmap's content that every learner shares (pages.page_content); no query of its own."""
+    inputs = inputs or dashboard_inputs(enrollment, now)
+    loaded = inputs.loaded
+    content, done, zone, today = loaded["content"], loaded["done"], loaded["zone"], inputs.today
+    counts = progress_rows(content.steps, done, loaded["skipped"])
     summary = summarise(counts)
-    # The phases of the steps shown, in roadmap order, from the step rows (no query).
-    phases = {}
-    for step in steps:
-        if step["phase_id"] not in phases:
-            tally = summary.phases[step["phase_id"]]
-            phases[step["phase_id"]] = DashboardPhase(
-                step["phase__key"], step["phase__title"], tally
-            )
-    phases = list(phases.values())
-    activities = Activity.objects.filter(enrollment=enrollment)
-    days = ticked_days(activities, zone)
-    the_plan = plan_for(enrollment, steps, counts, today=today, tz=zone)
-    grid = heatmap(days, today)
-    first_day = grid[0][0].day
+    phases = [
+        DashboardPhase(phase.key, phase.title, summary.phases[phase.pk])
+        for phase in content.phases
+        if phase.pk in summary.phases
+    ]
+    the_plan = plan_from(
+        _plan_rows(content, counts),
+        [(step.pk, required) for step in content.steps for required in step.requires],
+        list(inputs.ticks),
+        planned_hours=inputs.weekly_hours or inputs.weekly_hours_goal,
+        enrolled_on=inputs.enrolled.astimezone(zone).date(),
+        target=inputs.target,
+        today=today,
+        tz=zone,
+    )
     open_steps = [
-        s for s in steps if summary.states[s["id"]] not in (StepState.DONE, StepState.SKIPPED)
-    ][:NEXT_UP]
+        NextStep(step.key, step.title, step_url(inputs.slug, step.key), summary.steps[step.pk])
+        for step in itertools.islice(
+            (s for s in content.steps if summary.states[s.pk] not in FINISHED), NEXT_UP
+        )
+    ]
     # Their resources are on their step pages, one tap away: the dashboard stays short.
-    for step in open_steps:
-        step["tally"] = summary.steps[step["id"]]
+    days = {**loaded["past"], **dict(inputs.recent)}
     return RoadmapDashboard(
         enrollment=enrollment,
         progress=summary,
-        phases=phases,
-        skills=skill_shares(summary, steps),
-        heatmap=grid,
-        days_active=sum(1 for day in days if first_day <= day <= today),
-        ticks_this_year=sum(count for day, count in days.items() if first_day <= day <= today),
+        activity=ActivityYear(inputs.past, inputs.recent, today, days),
+        charts=ProgressCharts(
+            inputs.slug,
+            tuple(phases),
+            tuple(skill_shares(summary, content.steps)),
+            tuple(open_steps),
+        ),
         streak=streaks(set(days), today),
         plan=the_plan,
-        this_week=this_week_steps(enrollment, the_plan),
-        recent=recent_activity(enrollment, RECENT),
-        next_steps=open_steps,
+        this_week=this_week_steps(content, the_plan, done),
         today=today,
     )
 
 
-def this_week_steps(enrollment, plan):
-    """This week's planned steps with the first milestone of each not yet ticked, in one
-    query (none when nothing is planned this week)."""
-    step_ids = [planned.step_id for planned in plan.this_week]
-    first = {}
-    if step_ids:
-        done = MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False)
-        for milestone in (
-            Milestone.objects.live()
-            .filter(step_id__in=step_ids)
-            .exclude(pk__in=done.values("milestone_id"))
-            .order_by("step_id", "position", "id")
-        ):
-            first.setdefault(milestone.step_id, milestone)
-    return [ThisWeekStep(planned, first.get(planned.step_id)) for planned in plan.this_week]
+def _plan_rows(content, counts):
+    """The plan's StepRows from the content's steps and the learner's counts on them."""
+    phases = {phase.pk: phase for phase in content.phases}
+    return [
+        StepRow(
+            id=step.pk,
+            key=step.key,
+            title=step.title,
+            phase_id=step.phase_id,
+            phase_key=phases[step.phase_id].key,
+            phase_title=phases[step.phase_id].title,
+            hours=step.hours,
+            total=count.total,
+            done=count.done,
+            skipped=count.skipped,
+        )
+        for step, count in zip(content.steps, counts, strict=True)
+    ]
+
+
+def _days_of(ticks, first, zone):
+    """{local date: distinct milestones ticked that day} of the ticks on or after `first`."""
+    milestones = {}
+    for tick in ticks:
+        day = tick.at.astimezone(zone).date()
+        if day >= first:
+            milestones.setdefault(day, set()).add(tick.milestone_id)
+    return {day: len(ids) for day, ids in milestones.items()}
+
+
+def past_ticked_days(enrollment, today, zone):
+    """(key, {local date: distinct milestones ticked} of the enrolment before yesterday),
+    cached for the learner's day under that key: those days never change again
+    (versions.learner_day_key says why)."""
+    key = versions.learner_day_key("ticked-days", enrollment, today, zone)
+    return key, _past_ticked_days_of([enrollment], today, zone)[enrollment.pk]
+
+
+def this_week_steps(content, plan, done):
+    """This week's planned steps with the first milestone of each not yet ticked (no query:
+    the milestones come with the content)."""
+    steps = {step.pk: step for step in content.steps}
+    items = []
+    for planned in plan.this_week:
+        first = next((m for m in steps[planned.step_id].milestones if m.pk not in done), None)
+        milestone = first and PageMilestone(first.pk, first.key, first.title, is_done=False)
+        items.append(ThisWeekStep(planned, milestone))
+    return items
 
 
 def skill_shares(summary, steps):
-    """For each skill the roadmap builds, the share of its milestones done or skipped."""
-    links = Step.skills.through.objects.filter(step_id__in=[s["id"] for s in steps]).values_list(
-        "step_id", "skill__name", "skill__category"
-    )
+    """For each skill the roadmap builds, the share of its milestones done or skipped
+    (`steps`: the content's steps, with their skills)."""
     shares = {}
-    for step_id, name, category in links:
-        tally = summary.steps[step_id]
-        share = shares.setdefault(name, SkillShare(name, category, 0, 0))
-        share.total += tally.total
-        share.completed += tally.done + tally.skipped
+    for step in steps:
+        tally = summary.steps[step.pk]
+        for skill in step.skills:
+            share = shares.setdefault(skill.name, SkillShare(skill.name, skill.category, 0, 0))
+            share.total += tally.total
+            share.completed += tally.done + tally.skipped
     return sorted(shares.values(), key=lambda s: (-s.percent, s.name))

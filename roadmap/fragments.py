@@ -260,6 +260,22 @@ def _hole_nodes(compiled):
     return nodes
 
 
+def cached_fragments(parts):
+    """{key: HTML} of fragments that read nothing but their own context (no request: a
+    token is CSRF_PLACEHOLDER, filled in by render_page), each worked out and rendered only
+    when the cache does not hold it: `parts` maps each key (built in roadmap/versions.py
+    from what the fragment is made of) to (template, a function returning its context)."""
+    found = cache.get_many(list(parts))
+    fresh = {
+        key: render_to_string(template, context())
+        for key, (template, context) in parts.items()
+        if key not in found
+    }
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return {key: mark_safe(found.get(key) or fresh[key]) for key in parts}
+
+
 def forget_lines():
     """Drop this process's rendered outline lines and frames (tests: pages.forget_content)."""
     _lines.clear()

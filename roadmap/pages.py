@@ -722,7 +722,12 @@ def continue_card(user):
     )
     if enrollment is None:
         return None
-    summary = summarise(step_counts_for([enrollment])[enrollment.pk])
+    return continue_card_of(enrollment, summarise(step_counts_for([enrollment])[enrollment.pk]))
+
+
+def continue_card_of(enrollment, summary):
+    """The "Continue" card of an enrolment whose progress is known (a RoadmapProgress), or
+    None when nothing is left; one query."""
     if summary.next_step_id is None:
         return None
     done = MilestoneProgress.objects.filter(enrollment=enrollment, done_at__isnull=False)

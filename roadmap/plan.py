@@ -393,7 +393,7 @@ def plan_for(enrollment, steps, counts, *, today, tz=None):
     return plan_from(
         rows,
         list(requires),
-        enrollment_ticks(enrollment, ticks_since(enrolled_on, today, tz), rows),
+        enrollment_ticks(enrollment, ticks_since(enrolled_on, today, tz), step_shares(rows)),
         planned_hours=enrollment.weekly_hours or enrollment.user.weekly_hours_goal,
         enrolled_on=enrolled_on,
         target=enrollment.target_date,
@@ -402,13 +402,24 @@ def plan_for(enrollment, steps, counts, *, today, tz=None):
     )
 
 
-def enrollment_ticks(enrollment, since, rows):
+def step_shares(rows):
+    """{step id: the hours each of its live milestones stands for} of StepRows."""
+    return {row.id: row.hours / row.total for row in rows if row.total}
+
+
+def enrollment_ticks(enrollment, since, share):
     """The enrolment's ticks since a moment as `pace.Tick`, in one query. A milestone stands
-    for its step's hours over the step's live milestones; an archived one for nothing."""
-    share = {row.id: row.hours / row.total for row in rows if row.total}
+    for its step's hours over the step's live milestones (`share`: step_shares); an archived
+    one for nothing."""
     return [
-        pacing.Tick(at, milestone_id, 0.0 if archived else share.get(step_id, 0.0))
-        for at, milestone_id, step_id, archived in Activity.objects.filter(
+        as_tick(row, share)
+        for row in Activity.objects.filter(
             enrollment=enrollment, kind=Activity.Kind.TICKED, created_at__gte=since
         ).values_list("created_at", "milestone_id", "milestone__step_id", "milestone__archived_at")
     ]
+
+
+def as_tick(row, share):
+    """A `pace.Tick` of a (moment, milestone id, its step id, whether it is archived) row."""
+    at, milestone_id, step_id, archived = row
+    return pacing.Tick(at, milestone_id, 0.0 if archived else share.get(step_id, 0.0))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 
 from roadmap.models import (
@@ -144,6 +145,8 @@ def _converted(fields, values):
 # config/encoding.py: Deflated, or its plain segments; NUL placeholders; roadmap/fragments.py),
 # so a shared cache never hands a new server an old entry.
 PAGE, STEP, PHASE, HISTORY, FRAME = "page:3", "step:3", "phase:2", "history:1", "frame:1"
+DAY = "learner-day:1"
+LIVE, ACTIVITY, CHARTS = "dashboard-live:1", "dashboard-activity:1", "dashboard-charts:1"
 
 
 def rendering():
@@ -178,6 +181,35 @@ def step_key(roadmap, line):
     them. The roadmap's content version comes first, as in every key of its content.
     """
     return _digest(STEP, [*content_key(roadmap), line])
+
+
+def learner_day_key(kind, enrollment, today, zone):
+    """The cache key of what is worked out from a learner's log up to the day before
+    yesterday, on their day `today` in `zone` (roadmap/dashboards.py: past_ticked_days).
+
+    The log is append-only and each entry is written at the moment it happens, so those days
+    never change again: the key names the enrolment (by id and creation time, which a copy's
+    takeover of an enrolment's history changes, roadmap/copies.py) and the learner's day and
+    zone, and a new day or zone makes a new key. Yesterday is left to the live query: a tick
+    written just before midnight may commit just after it.
+    """
+    parts = [kind, enrollment.pk, enrollment.created_at.timestamp(), today.isoformat(), str(zone)]
+    return f"{DAY}:" + ":".join(map(str, parts))
+
+
+def dashboard_keys(inputs, here):
+    """{part: cache key} of the roadmap dashboard's cached parts, each made of what the part
+    is worked out from (dashboards.DashboardInputs), so that a part is neither worked out
+    nor rendered while those stay the same: "live", the figures that follow progress and
+    goals (all of the inputs, and `here`, the page its forms come back to); "activity",
+    the heatmap (the days before yesterday, yesterday's and today's counts, today);
+    "charts", the phases, skills and next steps (the content and the learner's marks)."""
+    charts = [inputs.content, inputs.slug, inputs.done, inputs.skipped, get_script_prefix()]
+    return {
+        "live": _digest(LIVE, [inputs, here]),
+        "activity": _digest(ACTIVITY, [inputs.past, inputs.recent, inputs.today]),
+        "charts": _digest(CHARTS, charts),
+    }
 
 
 def history_key(entry):

@@ -115,9 +115,10 @@ PAGE_QUERIES = {
     "roadmap page": 5,
     # done milestones and skips, this step's note and links
     "step page": 6,
-    # the enrolment, steps, done counts, skips, activity days, skills, history, this week's
-    # milestones (the phases come with the steps, the revisions per content version)
-    "roadmap dashboard": 12,
+    # in one query the learner's done milestones, skips, ticks since yesterday or the pace
+    # window, and history (dashboards.learner_rows); the content comes from the process
+    # (pages.page_content), the days before yesterday from the cache (roadmap/dashboards.py)
+    "roadmap dashboard": 4,
     # done milestones and skips
     "map": 4,
 }
