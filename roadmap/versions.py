@@ -1,8 +1,9 @@
 """The cache contract: version counters, and every cache key built from them.
 
 Every change a learner makes raises `Enrollment.version`; every change to a roadmap's content
-raises `Roadmap.content_version`; each counter goes up through one function here
-(`learner_changed`/`enrollments_changed`, `content_changed`), never an inline `F() + 1`. A
+raises `Roadmap.content_version`; each counter goes up through functions here only
+(`learner_changed`/`enrollments_changed`, `raise_enrollment_version` for a tick, which finds
+the enrolment in the same statement; `content_changed`), never an inline `F() + 1`. A
 raise happens after the change it follows, or in the same UPDATE or transaction, so whoever
 reads a counter reads content at least as new as it. Cached things are keyed by the counters,
 with keys built here only: the content cache (`content_cache_key`), whole pages (`page_key`,
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.sql import Query
 from django.utils import timezone, translation
 
 from roadmap.models import (
@@ -38,13 +40,88 @@ from roadmap.models import (
 
 def enrollments_changed(enrollments, **fields):
     """Raise the version of these enrolments (a queryset), writing `fields` in the same UPDATE;
-    return how many changed. The one place `Enrollment.version` goes up."""
+    return how many changed. The one place `Enrollment.version` goes up through the ORM
+    (`raise_enrollment_version` writes the same raise in SQL)."""
     return enrollments.update(version=F("version") + 1, **fields)
 
 
 def learner_changed(*enrollment_ids, **fields):
     """Raise the version of these enrolments, writing `fields` in the same UPDATE."""
     return enrollments_changed(Enrollment.objects.filter(pk__in=enrollment_ids), **fields)
+
+
+# The enrolment's columns, then its roadmap's: what a change's response needs of the roadmap
+# (its URLs and the key of its content's cached outline). The roadmap is found by the rules
+# of roadmap/access.py, as in _PAGE_VERSIONS_SQL below.
+_ENROLLMENT_FIELDS = [field.attname for field in Enrollment._meta.concrete_fields]
+_ROADMAP_FIELDS = ["slug", "created_at", "content_version"]
+_RAISE_SQL = """
+    UPDATE {enrollment} SET version = version + 1
+    WHERE user_id = %s AND status <> %s AND roadmap_id = (
+        SELECT r.id FROM {roadmap} r
+        WHERE r.slug = %s AND ((r.owner_id IS NULL AND r.status = %s) OR r.owner_id = %s)
+    )
+    RETURNING {columns}, {roadmap_columns}
+"""
+
+
+def raise_enrollment_version(user, slug):
+    """Find the user's enrolment in the roadmap with this slug and raise its version, in one
+    statement; return it, with its roadmap's slug, creation time and content version loaded
+    (other fields deferred), or None if there is none they may change.
+
+    For a change written next in the same transaction: the UPDATE locks the enrolment's row
+    until commit on PostgreSQL (SQLite's IMMEDIATE transactions hold the write lock from
+    BEGIN), so finding, locking and raising cost one round trip instead of two. It applies
+    the rules of roadmap/access.py's `enrollment_for_user` (the queryset methods
+    `trackable_by` and `current`) through the models' status constants, as `page_versions`
+    does. UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL) has no ORM API, hence the SQL;
+    RETURNING may not name a joined table on SQLite, so the roadmap's columns are subqueries.
+    """
+    enrollment_table = connection.ops.quote_name(Enrollment._meta.db_table)
+    roadmap_table = connection.ops.quote_name(Roadmap._meta.db_table)
+    column = connection.ops.quote_name
+    roadmap_columns = ", ".join(
+        f"(SELECT r.{column(name)} FROM {roadmap_table} r"
+        f" WHERE r.id = {enrollment_table}.roadmap_id)"
+        for name in _ROADMAP_FIELDS
+    )
+    sql = _RAISE_SQL.format(
+        enrollment=enrollment_table,
+        roadmap=roadmap_table,
+        columns=", ".join(
+            column(Enrollment._meta.get_field(name).column) for name in _ENROLLMENT_FIELDS
+        ),
+        roadmap_columns=roadmap_columns,
+    )
+    params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    values = _converted(
+        rows[0],
+        [
+            *(Enrollment._meta.get_field(name) for name in _ENROLLMENT_FIELDS),
+            *(Roadmap._meta.get_field(name) for name in _ROADMAP_FIELDS),
+        ],
+    )
+    split = len(_ENROLLMENT_FIELDS)
+    enrollment = Enrollment.from_db(connection.alias, _ENROLLMENT_FIELDS, values[:split])
+    roadmap_values = [enrollment.roadmap_id, *values[split:]]
+    enrollment.roadmap = Roadmap.from_db(connection.alias, ["id", *_ROADMAP_FIELDS], roadmap_values)
+    return enrollment
+
+
+def _converted(row, fields):
+    """A row of raw SQL as the ORM would load it into these fields (SQLite's dates are text),
+    by the same converters a raw() queryset applies."""
+    compiler = Query(Enrollment).get_compiler(connection=connection)
+    converters = compiler.get_converters(
+        [field.get_col(field.model._meta.db_table) for field in fields]
+    )
+    return list(next(compiler.apply_converters([row], converters)))
 
 
 def content_changed(*roadmap_ids, **fields):
