@@ -50,11 +50,12 @@ def learner_changed(*enrollment_ids, **fields):
     return enrollments_changed(Enrollment.objects.filter(pk__in=enrollment_ids), **fields)
 
 
-# The enrolment's columns, then its roadmap's: what a change's response needs of the roadmap
-# (its URLs and the key of its content's cached outline). The roadmap is found by the rules
-# of roadmap/access.py, as in _PAGE_VERSIONS_SQL below.
-_ENROLLMENT_FIELDS = [field.attname for field in Enrollment._meta.concrete_fields]
-_ROADMAP_FIELDS = ["slug", "created_at", "content_version"]
+# What raise_enrollment_version returns: the enrolment's columns, then what a tick needs of
+# its roadmap (its URLs, and the key of the cached outline of its content).
+_ENROLLMENT_FIELDS = Enrollment._meta.concrete_fields
+_ROADMAP_FIELDS = [
+    Roadmap._meta.get_field(name) for name in ("slug", "created_at", "content_version")
+]
 _RAISE_SQL = """
     UPDATE {enrollment} SET version = version + 1
     WHERE user_id = %s AND status <> %s AND roadmap_id = (
@@ -68,7 +69,7 @@ _RAISE_SQL = """
 def raise_enrollment_version(user, slug):
     """Find the user's enrolment in the roadmap with this slug and raise its version, in one
     statement; return it, with its roadmap's slug, creation time and content version loaded
-    (other fields deferred), or None if there is none they may change.
+    (its other fields deferred), or None if there is none they may change.
 
     For a change written next in the same transaction: the UPDATE locks the enrolment's row
     until commit on PostgreSQL (SQLite's IMMEDIATE transactions hold the write lock from
@@ -78,21 +79,18 @@ def raise_enrollment_version(user, slug):
     does. UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL) has no ORM API, hence the SQL;
     RETURNING may not name a joined table on SQLite, so the roadmap's columns are subqueries.
     """
-    enrollment_table = connection.ops.quote_name(Enrollment._meta.db_table)
-    roadmap_table = connection.ops.quote_name(Roadmap._meta.db_table)
-    column = connection.ops.quote_name
-    roadmap_columns = ", ".join(
-        f"(SELECT r.{column(name)} FROM {roadmap_table} r"
-        f" WHERE r.id = {enrollment_table}.roadmap_id)"
-        for name in _ROADMAP_FIELDS
-    )
+    quote = connection.ops.quote_name
+    enrollment_table = quote(Enrollment._meta.db_table)
+    roadmap_table = quote(Roadmap._meta.db_table)
     sql = _RAISE_SQL.format(
         enrollment=enrollment_table,
         roadmap=roadmap_table,
-        columns=", ".join(
-            column(Enrollment._meta.get_field(name).column) for name in _ENROLLMENT_FIELDS
+        columns=", ".join(quote(field.column) for field in _ENROLLMENT_FIELDS),
+        roadmap_columns=", ".join(
+            f"(SELECT r.{quote(field.column)} FROM {roadmap_table} r"
+            f" WHERE r.id = {enrollment_table}.roadmap_id)"
+            for field in _ROADMAP_FIELDS
         ),
-        roadmap_columns=roadmap_columns,
     )
     params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED, user.pk]
     with connection.cursor() as cursor:
@@ -100,17 +98,16 @@ def raise_enrollment_version(user, slug):
         rows = cursor.fetchall()
     if not rows:
         return None
-    values = _converted(
-        rows[0],
-        [
-            *(Enrollment._meta.get_field(name) for name in _ENROLLMENT_FIELDS),
-            *(Roadmap._meta.get_field(name) for name in _ROADMAP_FIELDS),
-        ],
-    )
+    values = _converted(rows[0], [*_ENROLLMENT_FIELDS, *_ROADMAP_FIELDS])
     split = len(_ENROLLMENT_FIELDS)
-    enrollment = Enrollment.from_db(connection.alias, _ENROLLMENT_FIELDS, values[:split])
-    roadmap_values = [enrollment.roadmap_id, *values[split:]]
-    enrollment.roadmap = Roadmap.from_db(connection.alias, ["id", *_ROADMAP_FIELDS], roadmap_values)
+    enrollment = Enrollment.from_db(
+        connection.alias, [field.attname for field in _ENROLLMENT_FIELDS], values[:split]
+    )
+    enrollment.roadmap = Roadmap.from_db(
+        connection.alias,
+        ["id", *(field.attname for field in _ROADMAP_FIELDS)],
+        [enrollment.roadmap_id, *values[split:]],
+    )
     return enrollment
 
 
