@@ -8,7 +8,7 @@ same as one that does not exist. Views call these before anything else.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from roadmap import outline
+from roadmap import outline, versions
 from roadmap.models import Enrollment, Milestone, PersonalLink, Phase, Roadmap, Step
 from sharing.links import live_share
 
@@ -89,6 +89,17 @@ def enrollment_for_user(user, slug):
         user=user,
         roadmap__in=Roadmap.objects.trackable_by(user).filter(slug=slug),
     )
+
+
+def enrollment_to_change(user, slug):
+    """The enrolment `enrollment_for_user` would return, locked for a change the caller writes
+    next in the same transaction (call it inside `transaction.atomic`): it is found by raising
+    its version, in one statement (roadmap/versions.py: raise_enrollment_version), so the
+    cached pages it keys are fresh once the change commits. A 404 leaves nothing raised."""
+    enrollment = versions.raise_enrollment_version(user, slug)
+    if enrollment is None:
+        raise Http404
+    return enrollment
 
 
 def enrollment_for_undo(user, slug, enrollment_id):

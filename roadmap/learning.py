@@ -7,6 +7,7 @@ state it wants (done or not done), so a double click or a second tab changes not
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from roadmap.models import (
@@ -21,6 +22,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
+from roadmap.pages import learner_marks
 from roadmap.versions import enrollments_changed, learner_changed
 from sharing import links as sharing_links
 
@@ -67,14 +69,23 @@ def set_status(enrollment, status):
 # Tick in one statement: insert the row done, or mark an existing row done unless it already
 # is; the row count says whether anything changed. Django's bulk_create(update_conflicts=True)
 # cannot say "unless it already is" (a WHERE on the update), so it is written in SQL, which
-# SQLite (3.24+) and PostgreSQL both accept.
+# SQLite (3.24+) and PostgreSQL both accept. Unticking and the log entry are SQL too: they run
+# on every tick, where building them with the ORM took longer than running them.
 _TICK_SQL = """
-    INSERT INTO {table} (enrollment_id, milestone_id, done_at, first_done_at)
+    INSERT INTO {progress} (enrollment_id, milestone_id, done_at, first_done_at)
     VALUES (%s, %s, %s, %s)
     ON CONFLICT (enrollment_id, milestone_id) DO UPDATE
     SET done_at = excluded.done_at,
-        first_done_at = COALESCE({table}.first_done_at, excluded.done_at)
-    WHERE {table}.done_at IS NULL
+        first_done_at = COALESCE({progress}.first_done_at, excluded.done_at)
+    WHERE {progress}.done_at IS NULL
+"""
+_UNTICK_SQL = """
+    UPDATE {progress} SET done_at = NULL
+    WHERE enrollment_id = %s AND milestone_id = %s AND done_at IS NOT NULL
+"""
+_LOG_SQL = """
+    INSERT INTO {activity} (enrollment_id, kind, milestone_id, step_id, created_at)
+    VALUES (%s, %s, %s, %s, %s)
 """
 
 
@@ -86,28 +97,47 @@ def set_milestone(enrollment, milestone, done, now=None):
     Unticking keeps the row (and its first-done date); unticking a milestone never ticked
     writes nothing.
     """
-    now = now or timezone.now()
     lock(enrollment)
-    if done:
-        table = connection.ops.quote_name(MilestoneProgress._meta.db_table)
-        with connection.cursor() as cursor:
-            when = connection.ops.adapt_datetimefield_value(now)
-            cursor.execute(_TICK_SQL.format(table=table), [enrollment.pk, milestone.pk, when, when])
-            changed = cursor.rowcount
-        kind = Activity.Kind.TICKED
-    else:
-        changed = MilestoneProgress.objects.filter(
-            enrollment=enrollment, milestone=milestone, done_at__isnull=False
-        ).update(done_at=None)
-        kind = Activity.Kind.UNTICKED
-    if changed:
-        Activity.objects.create(
-            enrollment=enrollment,
-            kind=kind,
-            milestone_id=milestone.pk,
-            step_id=milestone.step_id,
-            created_at=now,
-        )
+    return _write_milestone(enrollment, milestone, done, now or timezone.now())
+
+
+def mark_milestone(enrollment, milestone, done, now=None):
+    """Mark a milestone done or not done on an enrolment the caller locked in its transaction
+    (access.enrollment_to_change, which raises its version), as a tick does; return the
+    learner's marks after it, as `pages.learner_marks` reads them.
+
+    The marks are read under the lock, before the write, so they say whether anything
+    changes, and the response shows them without reading them again: one statement when
+    nothing changes, three when something does (the marks, the row, the log entry).
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("mark_milestone needs the enrolment locked.")
+    done_ids, skipped = learner_marks(enrollment)
+    if (milestone.pk in done_ids) != done:
+        _write_milestone(enrollment, milestone, done, now or timezone.now())
+        if done:
+            done_ids.add(milestone.pk)
+        else:
+            done_ids.discard(milestone.pk)
+    return done_ids, skipped
+
+
+def _write_milestone(enrollment, milestone, done, now):
+    """The row and its log entry, on a locked enrolment; return whether anything changed."""
+    progress = connection.ops.quote_name(MilestoneProgress._meta.db_table)
+    when = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if done:
+            params = [enrollment.pk, milestone.pk, when, when]
+            cursor.execute(_TICK_SQL.format(progress=progress), params)
+        else:
+            cursor.execute(_UNTICK_SQL.format(progress=progress), [enrollment.pk, milestone.pk])
+        changed = cursor.rowcount
+        if changed:
+            kind = Activity.Kind.TICKED if done else Activity.Kind.UNTICKED
+            activity = connection.ops.quote_name(Activity._meta.db_table)
+            params = [enrollment.pk, kind.value, milestone.pk, milestone.step_id, when]
+            cursor.execute(_LOG_SQL.format(activity=activity), params)
     return bool(changed)
 
 

@@ -811,11 +811,12 @@ def learner_marks(enrollment):
     return set(marks[0]), set(marks[1])
 
 
-def step_progress(enrollment, milestone_id):
+def step_progress(enrollment, milestone_id, marks):
     """The learner's progress around one live milestone of their roadmap (see StepProgress),
-    in one query whatever the roadmap's size: the content comes from the cached outline."""
+    from their marks (`learner_marks`, or what learning.mark_milestone returned) and the
+    cached outline: no query whatever the roadmap's size."""
     content = roadmap_outline(enrollment.roadmap)
-    done, skipped = learner_marks(enrollment)
+    done, skipped = marks
     result = summarise(progress_rows(content.steps, done, skipped))
     milestone = content.milestones[milestone_id]
     step = content.by_id[milestone.step_id]

@@ -1,8 +1,9 @@
 """The cache contract: version counters, and every cache key built from them.
 
 Every change a learner makes raises `Enrollment.version`; every change to a roadmap's content
-raises `Roadmap.content_version`; each counter goes up through one function here
-(`learner_changed`/`enrollments_changed`, `content_changed`), never an inline `F() + 1`. A
+raises `Roadmap.content_version`; each counter goes up through functions here only
+(`learner_changed`/`enrollments_changed`, `raise_enrollment_version` for a tick, which finds
+the enrolment in the same statement; `content_changed`), never an inline `F() + 1`. A
 raise happens after the change it follows, or in the same UPDATE or transaction, so whoever
 reads a counter reads content at least as new as it. Cached things are keyed by the counters,
 with keys built here only: the content cache (`content_cache_key`), whole pages (`page_key`,
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.sql import Query
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 
@@ -39,13 +41,85 @@ from roadmap.models import (
 
 def enrollments_changed(enrollments, **fields):
     """Raise the version of these enrolments (a queryset), writing `fields` in the same UPDATE;
-    return how many changed. The one place `Enrollment.version` goes up."""
+    return how many changed. The one place `Enrollment.version` goes up through the ORM
+    (`raise_enrollment_version` writes the same raise in SQL)."""
     return enrollments.update(version=F("version") + 1, **fields)
 
 
 def learner_changed(*enrollment_ids, **fields):
     """Raise the version of these enrolments, writing `fields` in the same UPDATE."""
     return enrollments_changed(Enrollment.objects.filter(pk__in=enrollment_ids), **fields)
+
+
+# What raise_enrollment_version returns: the enrolment's columns, then what a tick needs of
+# its roadmap (its URLs, and the key of the cached outline of its content).
+_ENROLLMENT_FIELDS = Enrollment._meta.concrete_fields
+_ROADMAP_FIELDS = [
+    Roadmap._meta.get_field(name) for name in ("slug", "created_at", "content_version")
+]
+_RAISE_SQL = """
+    UPDATE {enrollment} SET version = version + 1
+    WHERE user_id = %s AND status <> %s AND roadmap_id = (
+        SELECT r.id FROM {roadmap} r
+        WHERE r.slug = %s AND ((r.owner_id IS NULL AND r.status = %s) OR r.owner_id = %s)
+    )
+    RETURNING {columns}, {roadmap_columns}
+"""
+
+
+def raise_enrollment_version(user, slug):
+    """Find the user's enrolment in the roadmap with this slug and raise its version, in one
+    statement; return it, with its roadmap's slug, creation time and content version loaded
+    (its other fields deferred), or None if there is none they may change.
+
+    For a change written next in the same transaction: the UPDATE locks the enrolment's row
+    until commit on PostgreSQL (SQLite's IMMEDIATE transactions hold the write lock from
+    BEGIN), so finding, locking and raising cost one round trip instead of two. It applies
+    the rules of roadmap/access.py's `enrollment_for_user` (the queryset methods
+    `trackable_by` and `current`) through the models' status constants, as `page_versions`
+    does. UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL) has no ORM API, hence the SQL;
+    RETURNING may not name a joined table on SQLite, so the roadmap's columns are subqueries.
+    """
+    quote = connection.ops.quote_name
+    enrollment_table = quote(Enrollment._meta.db_table)
+    roadmap_table = quote(Roadmap._meta.db_table)
+    sql = _RAISE_SQL.format(
+        enrollment=enrollment_table,
+        roadmap=roadmap_table,
+        columns=", ".join(quote(field.column) for field in _ENROLLMENT_FIELDS),
+        roadmap_columns=", ".join(
+            f"(SELECT r.{quote(field.column)} FROM {roadmap_table} r"
+            f" WHERE r.id = {enrollment_table}.roadmap_id)"
+            for field in _ROADMAP_FIELDS
+        ),
+    )
+    params = [user.pk, Enrollment.Status.LEFT, slug, Roadmap.Status.PUBLISHED, user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    values = _converted(rows[0], [*_ENROLLMENT_FIELDS, *_ROADMAP_FIELDS])
+    split = len(_ENROLLMENT_FIELDS)
+    enrollment = Enrollment.from_db(
+        connection.alias, [field.attname for field in _ENROLLMENT_FIELDS], values[:split]
+    )
+    enrollment.roadmap = Roadmap.from_db(
+        connection.alias,
+        ["id", *(field.attname for field in _ROADMAP_FIELDS)],
+        [enrollment.roadmap_id, *values[split:]],
+    )
+    return enrollment
+
+
+def _converted(row, fields):
+    """A row of raw SQL as the ORM would load it into these fields (SQLite's dates are text),
+    by the same converters a raw() queryset applies."""
+    compiler = Query(Enrollment).get_compiler(connection=connection)
+    converters = compiler.get_converters(
+        [field.get_col(field.model._meta.db_table) for field in fields]
+    )
+    return list(next(compiler.apply_converters([row], converters)))
 
 
 def content_changed(*roadmap_ids, **fields):
@@ -106,7 +180,7 @@ def page_versions(slug, user):
     latest revision number, and the copy's own bookkeeping of those changes raises its content
     version."""
     quote = connection.ops.quote_name
-    fields = Enrollment._meta.concrete_fields
+    fields = _ENROLLMENT_FIELDS
     sql = _PAGE_VERSIONS_SQL.format(
         roadmap=quote(Roadmap._meta.db_table),
         enrollment=quote(Enrollment._meta.db_table),
@@ -122,23 +196,9 @@ def page_versions(slug, user):
     key, columns = tuple(row[:7]), row[7:]
     enrollment = None
     if key[3] is not None:
-        converted = _converted(fields, columns)
+        converted = _converted(columns, fields)
         enrollment = Enrollment.from_db(connection.alias, [f.attname for f in fields], converted)
     return PageVersions(roadmap_id=row[0], enrollment_id=row[3], key=key, enrollment=enrollment)
-
-
-def _converted(fields, values):
-    """Raw column values as the ORM would hand them to a model (dates and times, booleans on
-    SQLite...), through each field's database converters."""
-    converted = []
-    for model_field, value in zip(fields, values, strict=True):
-        expression = model_field.get_col(Enrollment._meta.db_table)
-        for converter in connection.ops.get_db_converters(expression):
-            value = converter(value, expression, connection)
-        for converter in model_field.get_db_converters(connection):
-            value = converter(value, expression, connection)
-        converted.append(value)
-    return converted
 
 
 # Key kinds, renamed when what is stored changes shape (now: a page kept compressed only,

@@ -7,6 +7,7 @@ to the same place on the roadmap page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,12 +122,13 @@ def leave(request, slug):
 @login_required
 @require_POST
 def tick(request, slug, milestone_id):
-    enrollment = access.enrollment_for_user(request.user, slug)
-    milestone = access.milestone_for_learner(enrollment, milestone_id)
     done = _desired(request, "done")
-    if done is None:
+    if done is None:  # before any write; says nothing about the roadmap or the enrolment
         return HttpResponseBadRequest(_("Say done=1 or done=0."))
-    learning.set_milestone(enrollment, milestone, done)
+    with transaction.atomic():
+        enrollment = access.enrollment_to_change(request.user, slug)  # locked until commit
+        milestone = access.milestone_for_learner(enrollment, milestone_id)
+        marks = learning.mark_milestone(enrollment, milestone, done)
     if request.htmx and request.POST.get("card") == "continue":
         context = {
             "card": pages.continue_card(request.user),
@@ -135,7 +137,7 @@ def tick(request, slug, milestone_id):
         }
         return _partial(request, partials.CONTINUE_CARD, context)
     if request.htmx:
-        page = pages.step_progress(enrollment, milestone.pk)  # only what the response shows
+        page = pages.step_progress(enrollment, milestone.pk, marks)  # what the response shows
         context = {
             "page": page,
             "phase": page.phase,

@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from roadmap import access
-from roadmap.models import Enrollment, Milestone, PersonalLink
+from roadmap.models import Enrollment, Milestone, PersonalLink, Roadmap
 from tests.factories import enrol, load_roadmap, make_user, roadmap_data
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,40 @@ def test_found_turns_nothing_found_on_a_page_into_a_404():
     assert access.found(("phase", "step")) == ("phase", "step")
     with pytest.raises(Http404):
         access.found(None)
+
+
+def test_an_enrolment_to_change_is_found_as_one_to_see_and_only_then_raised(roadmap):
+    """enrollment_to_change finds an enrolment with SQL of its own (roadmap/versions.py):
+    it must agree with enrollment_for_user on every rule, and raise only what it finds."""
+    ada, bob = make_user("ada"), make_user("bob")
+    draft = load_roadmap(roadmap_data(slug="draft", status="draft"))
+    own = Roadmap.objects.create(owner=ada, key="mine", slug="mine_x1", title="M", summary="S")
+    theirs = Roadmap.objects.create(owner=bob, key="his", slug="his_x2", title="H", summary="S")
+    left = enrol(bob, roadmap)
+    Enrollment.objects.filter(pk=left.pk).update(status=Enrollment.Status.LEFT)
+    for enrolled in (roadmap, draft, own, theirs):
+        enrol(ada, enrolled)
+    cases = [(ada, r.slug) for r in (roadmap, draft, own, theirs)]
+    cases += [(bob, roadmap.slug), (bob, own.slug), (ada, "no-such-roadmap")]
+    changeable = []
+
+    for user, slug in cases:
+        try:
+            expected = access.enrollment_for_user(user, slug)
+        except Http404:
+            expected = None
+        before = dict(Enrollment.objects.values_list("pk", "version"))
+        with transaction.atomic():
+            try:
+                found = access.enrollment_to_change(user, slug)
+            except Http404:
+                found = None
+        after = dict(Enrollment.objects.values_list("pk", "version"))
+
+        assert found == expected, (user, slug)
+        raised = {pk for pk in after if after[pk] != before[pk]}
+        assert raised == ({found.pk} if found else set()), (user, slug)
+        if found:
+            assert (found.version, found.roadmap.slug) == (after[found.pk], slug)
+            changeable.append((user, slug))
+    assert changeable == [(ada, roadmap.slug), (ada, own.slug)]

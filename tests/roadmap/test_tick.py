@@ -198,8 +198,9 @@ def test_the_tick_response_agrees_with_the_roadmap_page_for_every_milestone(clie
     archived.archived_at = timezone.now()
     archived.save()
     page = pages.roadmap_page(enrollment.roadmap, enrollment.user, with_history=False)
+    marks = pages.learner_marks(enrollment)
     for target in Milestone.objects.live().filter(roadmap=enrollment.roadmap):
-        shown = pages.step_progress(enrollment, target.pk)
+        shown = pages.step_progress(enrollment, target.pk, marks)
         phase, step, expected = page.locate_milestone(target.pk)
         assert shown.progress.overall == page.progress.overall
         assert shown.phase.tally == phase.tally
@@ -208,3 +209,67 @@ def test_the_tick_response_agrees_with_the_roadmap_page_for_every_milestone(clie
         assert shown.milestone.is_done == expected.is_done
         assert shown.next_step.key == page.next_step.key
         assert shown.next_step.number == page.next_step.number
+
+
+def test_a_tick_refused_after_its_enrolment_was_found_raises_no_version(client):
+    """The enrolment is found by raising its version; a 404 on the milestone rolls that back,
+    so a foreign milestone id does not even make the learner's cached pages miss."""
+    enrollment = enrolled_learner(client)
+    foreign = load_roadmap(roadmap_data(slug="other-roadmap")).milestones.first()
+    url = reverse("roadmap:milestone-tick", args=["test-roadmap", foreign.pk])
+
+    assert client.post(url, {"done": "1"}, **HTMX).status_code == 404
+
+    enrollment.refresh_from_db()
+    assert enrollment.version == 0
+
+
+def test_a_tick_raises_the_enrolment_version_whether_or_not_it_changes_anything(client):
+    enrollment = enrolled_learner(client)
+    target = milestone("step-0-0-m0")
+
+    client.post(tick_url(target), {"done": "1"}, **HTMX)
+    client.post(tick_url(target), {"done": "1"}, **HTMX)
+
+    enrollment.refresh_from_db()
+    assert enrollment.version == 2
+
+
+def test_marking_a_milestone_returns_the_marks_after_it_and_writes_only_a_change(
+    django_assert_num_queries,
+):
+    from django.db import transaction
+
+    from roadmap import learning, pages
+    from roadmap.models import Step
+
+    enrollment = enrol(make_user(), load_roadmap())
+    learning.set_skipped(enrollment, [Step.objects.get(key="step-1-0")], True)
+    first, second = milestone("step-0-0-m0"), milestone("step-0-0-m1")
+    learning.set_milestone(enrollment, second, True)
+    skipped = {Step.objects.get(key="step-1-0").pk}
+
+    with transaction.atomic():
+        marks = learning.mark_milestone(enrollment, first, True)
+    assert marks == ({first.pk, second.pk}, skipped) == pages.learner_marks(enrollment)
+    with transaction.atomic(), django_assert_num_queries(1):  # the marks: nothing to write
+        assert learning.mark_milestone(enrollment, first, True) == marks
+    with transaction.atomic():
+        marks = learning.mark_milestone(enrollment, first, False)
+    assert marks == ({second.pk}, skipped) == pages.learner_marks(enrollment)
+    kinds = Activity.objects.filter(enrollment=enrollment, milestone=first).order_by("id")
+    assert list(kinds.values_list("kind", flat=True)) == ["ticked", "unticked"]
+    assert MilestoneProgress.objects.get(milestone=first).first_done_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marking_a_milestone_outside_a_transaction_is_refused():
+    """Its marks are only true under the lock a transaction holds (access.enrollment_to_change)."""
+    from django.db.transaction import TransactionManagementError
+
+    from roadmap import learning
+
+    enrollment = enrol(make_user(), load_roadmap())
+    with pytest.raises(TransactionManagementError):
+        learning.mark_milestone(enrollment, milestone("step-0-0-m0"), True)
+    assert not MilestoneProgress.objects.exists()

@@ -37,3 +37,32 @@ def test_a_content_change_and_its_version_raise_are_one_update(django_assert_num
 
     roadmap.refresh_from_db()
     assert (roadmap.status, roadmap.content_version) == ("draft", before + 1)
+
+
+def test_raising_an_enrolment_version_by_slug_is_one_update_that_loads_it_as_the_orm_does(
+    django_assert_num_queries,
+):
+    user = make_user()
+    enrollment = enrol(user, load_roadmap())
+    Enrollment.objects.filter(pk=enrollment.pk).update(weekly_hours=5, seen_revision=2)
+
+    with django_assert_num_queries(1):
+        raised = versions.raise_enrollment_version(user, enrollment.roadmap.slug)
+
+    stored = Enrollment.objects.select_related("roadmap").get(pk=enrollment.pk)
+    assert stored.version == 1
+    fields = [field.attname for field in Enrollment._meta.concrete_fields]
+    assert [getattr(raised, name) for name in fields] == [getattr(stored, name) for name in fields]
+    assert raised.created_at.tzinfo is not None  # SQLite's text, converted as the ORM does
+    # The roadmap's key: the same cached content (an outline) as every page reads.
+    assert versions.content_key(raised.roadmap) == versions.content_key(stored.roadmap)
+    assert raised.roadmap.slug == stored.roadmap.slug
+
+
+def test_raising_the_version_of_an_enrolment_one_may_not_change_finds_nothing():
+    ada, bob = make_user("ada"), make_user("bob")
+    enrollment = enrol(ada, load_roadmap())
+
+    assert versions.raise_enrollment_version(bob, enrollment.roadmap.slug) is None
+    enrollment.refresh_from_db()
+    assert enrollment.version == 0

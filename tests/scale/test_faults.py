@@ -244,7 +244,7 @@ def test_a_request_killed_mid_transaction_leaves_no_half_written_progress(cluste
             "the tick never waited for the lock",
         )
         backend, query, in_transaction = blocked
-        assert query.startswith('INSERT INTO "roadmap_activity"'), query
+        assert query.lstrip().startswith('INSERT INTO "roadmap_activity"'), query
         assert in_transaction
         assert count(db, done_progress, milestone) == 0  # written, but not committed
 
