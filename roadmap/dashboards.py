@@ -12,21 +12,19 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.middleware import learner_zone
 from roadmap import pace as pacing
 from roadmap import versions
-from roadmap.history import HistoryEntry
-from roadmap.models import Activity, Enrollment, Milestone, MilestoneProgress, Step, StepSkip
+from roadmap.models import Activity, Enrollment
 from roadmap.pages import (
     ContinueCard,
     PageMilestone,
     continue_card_of,
+    learner_rows,
     page_content,
     progress_rows,
     step_url,
@@ -465,7 +463,7 @@ def dashboard_inputs(enrollment, now=None):
     since = min(
         ticks_since(enrolled_on, today, zone), datetime.combine(yesterday, time(), tzinfo=zone)
     )
-    done, skipped, rows, history = learner_rows(enrollment, since)
+    done, skipped, rows, history = learner_rows(enrollment, since, RECENT)
     share = {
         step.pk: step.hours / len(step.milestones) for step in content.steps if step.milestones
     }
@@ -495,78 +493,6 @@ def dashboard_inputs(enrollment, now=None):
             "history": history,
         },
     )
-
-
-# The learner's marks (pages.learner_marks), their ticks since a moment
-# (plan.enrollment_ticks) and their latest log entries (history.recent_activity), in one
-# query: written in SQL, like those that run on every tick, since the dashboard runs it on
-# every view after a change, where building three queries with the ORM took longer than
-# running them. Columns: what, two ids, a flag, a moment, three texts. The ticks come first
-# and the entries second, their NULLs typed: PostgreSQL types each column pair by pair, and
-# an untyped NULL of a subquery as text.
-_LEARNER_SQL = """
-    SELECT 2, a.milestone_id, m.step_id, CASE WHEN m.archived_at IS NULL THEN 0 ELSE 1 END,
-        a.created_at, NULL, NULL, NULL
-    FROM {activity} a JOIN {milestone} m ON m.id = a.milestone_id
-    WHERE a.enrollment_id = %s AND a.kind = %s AND a.created_at >= %s
-    UNION ALL
-    SELECT * FROM (
-        SELECT 3, a.id, CAST(NULL AS BIGINT), CAST(NULL AS INTEGER), a.created_at, a.kind,
-            m.title, s.title
-        FROM {activity} a
-        LEFT JOIN {milestone} m ON m.id = a.milestone_id
-        LEFT JOIN {step} s ON s.id = a.step_id
-        WHERE a.enrollment_id = %s
-        ORDER BY a.created_at DESC, a.id DESC
-        LIMIT %s
-    ) latest
-    UNION ALL
-    SELECT 0, milestone_id, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
-    UNION ALL
-    SELECT 1, step_id, NULL, NULL, NULL, NULL, NULL, NULL FROM {skip} WHERE enrollment_id = %s
-"""
-
-
-def learner_rows(enrollment, since):
-    """(ids of the milestones done, ids of the steps skipped, (moment, milestone id, step id,
-    archived) of the ticks since `since` for plan.as_tick, the latest RECENT log entries as
-    history.HistoryEntry), in one query."""
-    sql = _LEARNER_SQL.format(
-        progress=_table(MilestoneProgress),
-        skip=_table(StepSkip),
-        activity=_table(Activity),
-        milestone=_table(Milestone),
-        step=_table(Step),
-    )
-    moment = connection.ops.adapt_datetimefield_value(since)
-    pk = enrollment.pk
-    params = [pk, Activity.Kind.TICKED, moment, pk, RECENT, pk, pk]
-    done, skipped, ticks, history = set(), set(), [], []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for what, pk, step_id, archived, at, kind, milestone, step in cursor.fetchall():
-            if what == 0:
-                done.add(pk)
-            elif what == 1:
-                skipped.add(pk)
-            elif what == 2:
-                ticks.append((_moment(at), pk, step_id, archived))
-            else:
-                history.append(HistoryEntry(pk, kind, _moment(at), milestone or "", step or ""))
-    history.sort(key=lambda entry: (entry.created_at, entry.pk), reverse=True)
-    return done, skipped, ticks, history
-
-
-def _table(model):
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _moment(value):
-    """An aware datetime of a raw column (SQLite gives text in the database's zone)."""
-    if not isinstance(value, datetime):
-        value = parse_datetime(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, connection.timezone)
 
 
 def roadmap_dashboard(enrollment, now=None, inputs=None):

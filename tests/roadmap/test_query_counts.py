@@ -124,9 +124,9 @@ def pages_of(enrollment, milestone):
 # the learner's enrolment; the roadmap's row and its revisions are kept per content version),
 # then:
 PAGE_QUERIES = {
-    # the learner's done milestones and skips (one query) and the history (the outline shows
-    # no notes)
-    "roadmap page": 5,
+    # the learner's done milestones, skips and history, in one query (pages.learner_rows;
+    # the outline shows no notes)
+    "roadmap page": 4,
     # done milestones and skips, this step's note and links
     "step page": 6,
     # in one query the learner's done milestones, skips, ticks since yesterday or the pace
