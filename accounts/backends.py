@@ -8,6 +8,8 @@ someone else's e-mail login.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.sessions import account_read_with
+
 
 def find_account(login):
     """The account whose e-mail address (if `login` has an "@") or else whose username is
@@ -35,3 +37,10 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        # The account row read with the session, if there is one (accounts/sessions.py).
+        account = account_read_with(user_id)
+        if account is None:
+            return super().get_user(user_id)
+        return account if self.user_can_authenticate(account) else None

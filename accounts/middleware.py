@@ -2,8 +2,13 @@
 
 from zoneinfo import ZoneInfo
 
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from accounts import sessions
 
 UTC = ZoneInfo("UTC")
 
@@ -38,3 +43,22 @@ def time_zone(get_response):
             timezone.deactivate()
 
     return middleware
+
+
+class AuthenticationMiddleware(DjangoAuthentication):
+    """Django's, looking the user up with the account row read with the session, when the
+    session came from the database (accounts/sessions.py): one query fewer per request."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: user_of(request))
+
+
+def user_of(request):
+    """django.contrib.auth.get_user, letting the backend take the account read with the
+    request's session."""
+    token = sessions.looking_up_user_of(request.session)
+    try:
+        return auth.get_user(request)
+    finally:
+        sessions.done_looking_up(token)

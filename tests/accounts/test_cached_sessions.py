@@ -154,6 +154,6 @@ def test_without_redis_sessions_are_not_cached(db, django_assert_num_queries):
     make_user("ada")
     client = logged_in()
 
-    with django_assert_num_queries(2) as captured:  # the session, the user
+    with django_assert_num_queries(1) as captured:  # the session with its account
         assert client.get(reverse("accounts:password-change")).status_code == 200
     assert "usersession" in captured.captured_queries[0]["sql"]

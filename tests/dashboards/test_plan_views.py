@@ -152,10 +152,10 @@ def test_the_dashboard_with_its_plan_runs_the_same_queries_for_any_roadmap_size(
         learning.set_milestone(enrollment, milestone, True)
     client = logged_in(user)
 
-    # Session, user, versions (with the enrolment); the roadmap's row, its content (six) and
+    # Session with account, versions (with the enrolment); the roadmap's row, its content (six) and
     # revisions, each read once per content version; the learner's marks, recent ticks and
     # history (one query), the days ticked before yesterday (once a day).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         html = client.get(f"/dashboard/{roadmap.slug}/").content.decode()
     assert html.count('class="plan-step"') >= 1
 

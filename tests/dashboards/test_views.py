@@ -202,17 +202,18 @@ def test_both_dashboards_run_a_constant_number_of_queries(size, django_assert_nu
     user, roadmap = seed(size)
     client = logged_in(user)
 
-    # Session, user; the enrolments, their progress (three), their last activity, their
+    # The session with its account; the enrolments, their progress (three), their last
+    # activity, their
     # ticks since yesterday or Monday, the days before yesterday (the first view of a day),
     # the "Continue" card's milestone (roadmap/dashboards.py: overview).
-    with django_assert_num_queries(10):
-        assert client.get(OVERVIEW).status_code == 200
     with django_assert_num_queries(9):
+        assert client.get(OVERVIEW).status_code == 200
+    with django_assert_num_queries(8):
         assert client.get(OVERVIEW).status_code == 200  # the same day: the past is kept
-    # Session, user, versions (with the enrolment); the roadmap's row, its content (six) and
+    # Session with account, versions (with the enrolment); the roadmap's row, its content (six) and
     # revisions, each read once per content version; the learner's marks, ticks and history
     # (one); the days before yesterday are kept from the overview (the same day).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(f"/dashboard/{roadmap.slug}/").status_code == 200
 
 

@@ -121,10 +121,10 @@ def test_home_dashboard_and_catalogue_run_constant_queries(
         roadmaps = [bulk_roadmap(slug=f"big-{n}", phases=5, steps=20) for n in range(3)]
     for roadmap in roadmaps:
         enrol(user, roadmap)
-    # Session, user, roadmaps, percents (four), the card (five).
+    # Session with account, roadmaps, percents (four), the card (five).
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
-    # Session, user, roadmaps, this learner's enrolments and their progress (three).
+    # Session with account, roadmaps, this learner's enrolments and their progress (three).
     with django_assert_max_num_queries(7):
         assert client.get("/roadmaps/").status_code == 200
     with django_assert_max_num_queries(16):

@@ -69,8 +69,9 @@ def test_a_second_view_is_served_from_the_cache_in_a_few_queries(
     enrollment = enrolled_learner(client, phases=3, steps=4, milestones=3)
     first = view(client, enrollment)
 
-    # Session, user, and the enrolment with its roadmap: nothing that grows with the roadmap.
-    with django_assert_num_queries(3):
+    # The session with its account, and the enrolment with its roadmap: nothing that grows
+    # with the roadmap.
+    with django_assert_num_queries(2):
         second = view(client, enrollment)
 
     token = re.compile(r"\b[A-Za-z0-9]{64}\b")  # masked CSRF tokens differ per response

@@ -63,13 +63,14 @@ def ticking(learner, client):
     return enrollment, milestones
 
 
-# Session, user; then in the atomic block (SAVEPOINT ... RELEASE here, BEGIN ... COMMIT in
-# production): the enrolment found, checked and locked by raising its version, with its
-# roadmap's key (one UPDATE ... RETURNING: roadmap/versions.py, raise_enrollment_version),
-# the learner's done milestones and skips (read once, under the lock), the progress row (one
-# upsert) and the log entry. The response is built from the marks already read and the
-# cached outline (roadmap/pages.py: step_progress). In production: 6 statements.
-TICK_QUERIES = 8
+# The session with its account (one query: accounts/sessions.py); then in the atomic block
+# (SAVEPOINT ... RELEASE here, BEGIN ... COMMIT in production): the enrolment found, checked
+# and locked by raising its version, with its roadmap's key (one UPDATE ... RETURNING:
+# roadmap/versions.py, raise_enrollment_version), the learner's done milestones and skips
+# (read once, under the lock), the progress row (one upsert) and the log entry. The response
+# is built from the marks already read and the cached outline (roadmap/pages.py:
+# step_progress). In production: 5 statements.
+TICK_QUERIES = 7
 TRANSACTION = 2  # SAVEPOINT and RELEASE: BEGIN and COMMIT outside a test transaction
 # A tick that changes nothing (a double click): no row written, no log entry.
 UNCHANGED_TICK_QUERIES = TICK_QUERIES - 2
@@ -120,21 +121,21 @@ def pages_of(enrollment, milestone):
 
 
 # After a tick, each page is a cache miss: rendered again from the cached roadmap content.
-# Session, user and the page's versions (roadmap/versions.py: page_versions, which also reads
-# the learner's enrolment; the roadmap's row and its revisions are kept per content version),
-# then:
+# The session with its account, and the page's versions (roadmap/versions.py: page_versions,
+# which also reads the learner's enrolment; the roadmap's row and its revisions are kept per
+# content version), then:
 PAGE_QUERIES = {
     # the learner's done milestones, skips and history, in one query (pages.learner_rows;
     # the outline shows no notes)
-    "roadmap page": 4,
+    "roadmap page": 3,
     # done milestones and skips, this step's note and links
-    "step page": 6,
+    "step page": 5,
     # in one query the learner's done milestones, skips, ticks since yesterday or the pace
     # window, and history (dashboards.learner_rows); the content comes from the process
     # (pages.page_content), the days before yesterday from the cache (roadmap/dashboards.py)
-    "roadmap dashboard": 4,
+    "roadmap dashboard": 3,
     # done milestones and skips
-    "map": 4,
+    "map": 3,
 }
 
 
@@ -149,12 +150,12 @@ def test_each_page_after_a_tick_runs_the_same_queries_whatever_the_roadmaps_size
     with django_assert_num_queries(PAGE_QUERIES[page]):
         response = client.get(url)
     assert response.status_code == 200
-    with django_assert_num_queries(3):  # session, user, versions: the page is cached again
+    with django_assert_num_queries(2):  # session with account, versions: cached again
         assert client.get(url).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_tick_outside_a_test_transaction_sends_six_statements(client):
+def test_a_tick_outside_a_test_transaction_sends_five_statements(client):
     """As in production: the atomic block is a real transaction, BEGIN (IMMEDIATE, on SQLite)
     and COMMIT around the statements, which are not counted."""
     roadmap = bulk_roadmap(phases=2, steps=3, milestones=2)
@@ -170,6 +171,6 @@ def test_a_tick_outside_a_test_transaction_sends_six_statements(client):
     assert response.status_code == 200
     logged = [query["sql"].split()[:3] for query in captured.captured_queries]
     statements = [words for words in logged if words[0] not in ("BEGIN", "COMMIT")]
-    assert len(statements) == TICK_QUERIES - TRANSACTION == 6
-    assert [words[0] for words in statements[2:]] == ["UPDATE", "SELECT", "INSERT", "INSERT"]
-    assert statements[2][1] == connection.ops.quote_name(enrollment._meta.db_table)
+    assert len(statements) == TICK_QUERIES - TRANSACTION == 5
+    assert [words[0] for words in statements[1:]] == ["UPDATE", "SELECT", "INSERT", "INSERT"]
+    assert statements[1][1] == connection.ops.quote_name(enrollment._meta.db_table)

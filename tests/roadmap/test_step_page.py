@@ -173,7 +173,7 @@ def test_a_step_page_runs_a_constant_number_of_queries(size, client, django_asse
     for target in Milestone.objects.filter(roadmap=roadmap)[:40]:
         learning.set_milestone(enrollment, target, True)
     client.force_login(user)
-    # Uncached: session, user, versions, roadmap, enrolment, the content's six prefetches,
+    # Uncached: session with account, versions, roadmap, enrolment, the content's six prefetches,
     # then this learner's done milestones, skips, notes and links.
     with django_assert_max_num_queries(15):
         response = client.get(reverse("roadmap:step-detail", args=[roadmap.slug, key]))
