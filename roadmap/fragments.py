@@ -88,12 +88,13 @@ TIMEOUT = 24 * 60 * 60
 FRAMING = "framing"  # in a context: render holes as markers (render_framed)
 HOLE_NAME = re.compile(r"[a-z]+")
 # An HTML comment no rendered text can hold: text is escaped, so "<!--" never comes from it.
-_HOLE = re.compile("<!--\x01hole:([a-z]+)\x01-->")
+_HOLE_MARKER = "<!--\x01hole:{}\x01-->"
+_HOLE = re.compile(re.escape(_HOLE_MARKER).replace(r"\{\}", f"({HOLE_NAME.pattern})"))
 
 
 def hole_marker(name):
     """What a hole renders while its page's frame is rendered."""
-    return f"<!--\x01hole:{name}\x01-->"
+    return _HOLE_MARKER.format(name)
 
 
 def render_page(request, template, context, key=None, status=200):

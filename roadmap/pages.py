@@ -796,33 +796,17 @@ class StepProgress:
     milestone: TickedMilestone
 
 
-_MARKS_SQL = """
-    SELECT milestone_id, 0 FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
-    UNION ALL
-    SELECT step_id, 1 FROM {skip} WHERE enrollment_id = %s
-"""
-
-
 def learner_marks(enrollment):
     """(ids of the milestones the learner has done, ids of the steps they skipped), in one
-    query. Written in SQL: it runs on every tick, where building it with the ORM took longer
-    than running it."""
-    sql = _MARKS_SQL.format(
-        progress=connection.ops.quote_name(MilestoneProgress._meta.db_table),
-        skip=connection.ops.quote_name(StepSkip._meta.db_table),
-    )
-    marks = ([], [])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [enrollment.pk, enrollment.pk])
-        for pk, is_skip in cursor.fetchall():
-            marks[is_skip].append(pk)
-    return set(marks[0]), set(marks[1])
+    query (learner_rows without history)."""
+    done, skipped, __, __ = learner_rows(enrollment, limit=0)
+    return done, skipped
 
 
 # The learner's marks (learner_marks), their latest log entries (history.recent_activity)
 # and, for the dashboard, their ticks since a moment (plan.enrollment_ticks), in one query:
-# written in SQL, like those that run on every tick, since pages run it on every view after a
-# change, where building the queries with the ORM took longer than running them. Columns:
+# written in SQL, since the tick and pages run it on every view after a change, where
+# building the queries with the ORM took longer than running them. Columns:
 # what, two ids, a flag, a moment, three texts. The ticks come first and the entries second,
 # their NULLs typed: PostgreSQL types each column pair by pair, and an untyped NULL of a
 # subquery as text.
@@ -833,7 +817,7 @@ _TICKS_SQL = """
     WHERE a.enrollment_id = %s AND a.kind = %s AND a.created_at >= %s
     UNION ALL
 """
-_LEARNER_SQL = """
+_HISTORY_SQL = """
     SELECT * FROM (
         SELECT 3, a.id, CAST(NULL AS BIGINT), CAST(NULL AS INTEGER), a.created_at, a.kind,
             m.title, s.title
@@ -845,6 +829,8 @@ _LEARNER_SQL = """
         LIMIT %s
     ) latest
     UNION ALL
+"""
+_MARKS_SQL = """
     SELECT 0, milestone_id, NULL, NULL, NULL, NULL, NULL, NULL
     FROM {progress} WHERE enrollment_id = %s AND done_at IS NOT NULL
     UNION ALL
@@ -855,8 +841,8 @@ _LEARNER_SQL = """
 def learner_rows(enrollment, since=None, limit=HISTORY_LENGTH):
     """(ids of the milestones done, ids of the steps skipped, (moment, milestone id, step id,
     archived) of the ticks since `since` for plan.as_tick (none without `since`), the latest
-    `limit` log entries as history.HistoryEntry, newest first), in one query."""
-    sql = (_TICKS_SQL if since is not None else "") + _LEARNER_SQL
+    `limit` log entries as history.HistoryEntry, newest first (none for 0)), in one query."""
+    sql = (_TICKS_SQL if since is not None else "") + (_HISTORY_SQL if limit else "") + _MARKS_SQL
     sql = sql.format(
         progress=_table(MilestoneProgress),
         skip=_table(StepSkip),
@@ -865,7 +851,7 @@ def learner_rows(enrollment, since=None, limit=HISTORY_LENGTH):
         step=_table(Step),
     )
     pk = enrollment.pk
-    params = [pk, limit, pk, pk]
+    params = [pk, limit, pk, pk] if limit else [pk, pk]
     if since is not None:
         moment = connection.ops.adapt_datetimefield_value(since)
         params = [pk, Activity.Kind.TICKED, moment, *params]
