@@ -6,8 +6,6 @@ shows the loader's messages next to its form (400, or 422 for htmx); a form nami
 another tab removed is a 404.
 """
 
-import secrets
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -19,69 +17,49 @@ from config.responses import form_error_status
 from roadmap import access, editing, ownership
 from roadmap.content import ContentError
 from roadmap.editor_pages import Failure, describe, editor_page, step_editor_page
-from roadmap.models import Roadmap
+from roadmap.views import once
 
 NEW_PAGE = "roadmap/editor/new.html"
 EDITOR = "roadmap/editor/edit.html"
 STEP_EDITOR = "roadmap/editor/step.html"
-# Forms of the new-roadmap page already answered, so a second submit opens the first roadmap.
-NEW_FORMS_SESSION_KEY = "own-new-forms"
-NEW_FORMS_KEPT = 10
-FORM_ID_MAX_LENGTH = 64
 MOVES = {"up": -1, "down": 1}
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_roadmap(request):
-    """A title and an optional summary make a roadmap of one phase, step and milestone."""
+    """A title and an optional summary make a roadmap of one phase, step and milestone; the
+    form answers once (roadmap/views/once.py)."""
     if request.method != "POST":
         return _new_page(request)
-    form = request.POST.get("form", "")
-    form = form if len(form) <= FORM_ID_MAX_LENGTH else ""  # ours are 16 characters
-    answered = request.session.get(NEW_FORMS_SESSION_KEY, {})
-    made = answered.get(form)
-    if form and not made and not ownership.claim_form(request.user, form):
-        made = ownership.made_by_form(request.user, form)  # sent twice at once
-        if made is None:
-            return redirect("own:list")
-    if made and Roadmap.objects.owned_by(request.user).filter(slug=made).exists():
-        return redirect("own:edit", slug=made)
-    response = _create(request)
-    if form and response.status_code != 302:
-        ownership.form_failed(request.user, form)
-    return response
+    return once.make_once(
+        request, lambda: _create(request), lambda slug: redirect("own:edit", slug=slug)
+    )
 
 
 def _create(request):
+    """(the response, the roadmap made or None)."""
     if not ownership.room_for_another(request.user):
-        return _new_page(request, [ownership.too_many_message()], status=400)
+        return _new_page(request, [ownership.too_many_message()], status=400), None
     wait = ownership.wait_before_new_roadmap(request.user)
     if wait:
         message = _("You made many roadmaps in the last hour. Please try again later.")
         response = _new_page(request, [message], status=429)
         response["Retry-After"] = str(wait)
-        return response
+        return response, None
     try:
         roadmap = editing.create_roadmap(
             request.user, request.POST.get("title", ""), request.POST.get("summary", "")
         )
     except ContentError as error:
         problems = [problem.message for problem in error.problems]
-        return _new_page(request, problems, status=400)
-    form = request.POST.get("form", "")
-    if form and len(form) <= FORM_ID_MAX_LENGTH:
-        ownership.form_made(request.user, form, roadmap.slug)
-        answered = request.session.get(NEW_FORMS_SESSION_KEY, {})
-        answered = dict(list(answered.items())[-(NEW_FORMS_KEPT - 1) :])
-        answered[form] = roadmap.slug
-        request.session[NEW_FORMS_SESSION_KEY] = answered
-    return redirect("own:edit", slug=roadmap.slug)
+        return _new_page(request, problems, status=400), None
+    return redirect("own:edit", slug=roadmap.slug), roadmap
 
 
 def _new_page(request, problems=(), status=200):
     context = {
-        "form_id": secrets.token_urlsafe(12),
+        "form_id": once.new_form_id(),
         "problems": list(problems),
         "values": request.POST if request.method == "POST" else {},
     }

@@ -16,6 +16,7 @@ from roadmap import access, own_pages, ownership, partials, undo
 from roadmap.content import ContentError, Problem
 from roadmap.content.exporter import roadmap_to_yaml
 from roadmap.forms import RoadmapFileForm
+from roadmap.views import once
 from roadmap.views.learner import CONFIRM_PAGE
 
 LIST = "roadmap/own/list.html"
@@ -23,7 +24,8 @@ LIST = "roadmap/own/list.html"
 
 def _list(request, status=200, problems=(), replace_slug=None, notice=None):
     page = own_pages.own_roadmaps_page(request.user, problems, replace_slug)
-    return render(request, LIST, {"page": page, "notice": notice}, status=status)
+    context = {"page": page, "notice": notice, "form_id": once.new_form_id()}
+    return render(request, LIST, context, status=status)
 
 
 def _throttled(request, wait, replace_slug=None):
@@ -60,17 +62,27 @@ def own_list(request):
 @login_required
 @require_POST
 def upload(request):
+    """A file makes a new roadmap; the form answers once (roadmap/views/once.py)."""
+    return once.make_once(
+        request,
+        lambda: _upload(request),
+        lambda slug: redirect("roadmap:roadmap-detail", slug=slug),
+    )
+
+
+def _upload(request):
+    """(the response, the roadmap made or None)."""
     wait = ownership.wait_before_new_roadmap(request.user)
     if wait:
-        return _throttled(request, wait)
+        return _throttled(request, wait), None
     if not ownership.room_for_another(request.user):
-        return _list(request, 400, notice=ownership.too_many_message())
+        return _list(request, 400, notice=ownership.too_many_message()), None
     spec, problems = _read(request)
     if spec is None:
-        return _list(request, 400, problems=problems)
+        return _list(request, 400, problems=problems), None
     roadmap = ownership.upload_own_roadmap(request.user, spec)
     messages.success(request, _("Uploaded. “%s” is a roadmap of your own now.") % roadmap.title)
-    return redirect(roadmap)
+    return redirect(roadmap), roadmap
 
 
 @login_required

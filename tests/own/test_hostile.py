@@ -628,6 +628,7 @@ def test_a_copy_asked_from_several_tabs_at_once_is_made_once(shared_world):
 
 
 def test_an_upload_sent_from_several_tabs_at_once_never_fails(shared_world):
+    """Without the form's id (an old page, a script) each upload is a roadmap of its own."""
     world = shared_world
     text = roadmap_to_yaml(Roadmap.objects.get(pk=world.mine.pk))
     before = Roadmap.objects.filter(owner=world.ada).count()
@@ -636,6 +637,17 @@ def test_an_upload_sent_from_several_tabs_at_once_never_fails(shared_world):
     keys = list(Roadmap.objects.filter(owner=world.ada).values_list("key", flat=True))
     assert len(keys) == len(set(keys))
     assert len(keys) <= before + TABS
+
+
+def test_one_upload_form_sent_from_several_tabs_at_once_makes_one_roadmap(shared_world):
+    world = shared_world
+    text = roadmap_to_yaml(Roadmap.objects.get(pk=world.mine.pk))
+    before = Roadmap.objects.filter(owner=world.ada).count()
+    statuses = post_at_once(
+        world.ada, reverse("own:upload"), lambda: {"file": yaml_file(text), "form": "one-form"}
+    )
+    assert sorted(statuses) == [302] * TABS
+    assert Roadmap.objects.filter(owner=world.ada).count() == before + 1
 
 
 def test_edits_and_a_replace_from_several_tabs_at_once_never_fail(shared_world):

@@ -3,6 +3,7 @@ sharing progress on one; only the owner ever sees or changes any of it."""
 
 import io
 import json
+import re
 
 import pytest
 import yaml
@@ -33,6 +34,7 @@ from roadmap.ownership import (
     STEPS_PER_ROADMAP,
     UPLOAD_MAX_BYTES,
     create_own_roadmap,
+    delete_own_roadmap,
     wait_before_new_roadmap,
 )
 from sharing.models import Share
@@ -146,6 +148,48 @@ def test_uploading_the_same_file_twice_makes_a_second_roadmap_under_a_free_key(c
     for __ in range(2):
         assert client.post(UPLOAD, {"file": yaml_file(roadmap_data(slug="go"))}).status_code == 302
     assert sorted(Roadmap.objects.owned_by(owner).values_list("key", flat=True)) == ["go", "go-2"]
+
+
+def upload_form_id(client):
+    """The id the list page gives its upload form (roadmap/views/once.py)."""
+    html = client.get(LIST).content.decode()
+    return re.search(r'action="/my/roadmaps/upload/".*?name="form" value="([^"]+)"', html, re.S)[1]
+
+
+def test_an_upload_form_sent_twice_makes_one_roadmap_and_opens_it_again(client, owner):
+    form = upload_form_id(client)
+    data = roadmap_data(slug="go")
+    first = client.post(UPLOAD, {"file": yaml_file(data), "form": form})
+    second = client.post(UPLOAD, {"file": yaml_file(data), "form": form})
+
+    roadmap = Roadmap.objects.get(owner=owner)
+    assert first.url == second.url == roadmap.get_absolute_url()
+    # The page opened again afterwards gives the form a new id: a deliberate second upload.
+    assert upload_form_id(client) != form
+
+
+def test_a_refused_upload_can_be_corrected_and_sent_again_with_the_same_form(client, owner):
+    form = upload_form_id(client)
+    refused = client.post(UPLOAD, {"file": yaml_file({"slug": "x"}), "form": form})
+    assert refused.status_code == 400
+    assert not Roadmap.objects.owned_by(owner).exists()
+
+    accepted = client.post(UPLOAD, {"file": yaml_file(roadmap_data(slug="go")), "form": form})
+
+    assert accepted.status_code == 302
+    assert Roadmap.objects.owned_by(owner).count() == 1
+
+
+def test_an_upload_form_repeated_after_its_roadmap_was_deleted_makes_it_again(client, owner):
+    form = upload_form_id(client)
+    data = roadmap_data(slug="go")
+    client.post(UPLOAD, {"file": yaml_file(data), "form": form})
+    delete_own_roadmap(Roadmap.objects.get(owner=owner))
+
+    response = client.post(UPLOAD, {"file": yaml_file(data), "form": form})
+
+    assert response.status_code == 302
+    assert Roadmap.objects.owned_by(owner).count() == 1
 
 
 @pytest.mark.parametrize(
