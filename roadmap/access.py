@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from roadmap import outline, versions
+from roadmap.kept import Kept
 from roadmap.models import Enrollment, Milestone, PersonalLink, Phase, Roadmap, Step
 from sharing.links import live_share
 
@@ -23,8 +24,7 @@ def is_curator(user):
     return user.is_active and user.is_staff and user.has_perm("roadmap.view_roadmap")
 
 
-ROADMAPS_KEPT = 64  # roadmap rows each process keeps (roadmap_for_page): one per content version
-_roadmaps = {}
+_roadmaps = Kept(64)  # roadmap rows each process keeps (roadmap_for_page): per content version
 
 
 def roadmap_for_page(versions):
@@ -38,14 +38,8 @@ def roadmap_for_page(versions):
     key = versions.roadmap_version
     roadmap = _roadmaps.get(key)
     if roadmap is None:
-        roadmap = found(Roadmap.objects.filter(pk=versions.roadmap_id).first())
-        outline.keep(_roadmaps, key, roadmap, ROADMAPS_KEPT)
+        roadmap = _roadmaps.keep(key, found(Roadmap.objects.filter(pk=versions.roadmap_id).first()))
     return outline.fresh(roadmap)
-
-
-def forget_roadmaps():
-    """Drop this process's roadmap rows (tests: pages.forget_content)."""
-    _roadmaps.clear()
 
 
 def roadmap_for_visitor(user, slug):

@@ -7,10 +7,11 @@ Publish action or through `loadroadmap`; both validate with the YAML loader's on
 from django.db import transaction
 from django.db.models import Max
 
-from roadmap import outline, versions
+from roadmap import versions
 from roadmap.content.diff import diff_roadmaps
 from roadmap.content.exporter import roadmap_to_data
 from roadmap.content.schema import validate
+from roadmap.kept import Kept
 from roadmap.models import Enrollment, Milestone, Phase, Revision, Roadmap, Step
 from roadmap.permissions import CURATOR_PERMISSIONS, CURATORS
 from roadmap.versions import content_changed, enrollments_changed
@@ -115,8 +116,7 @@ def changes_since_seen(enrollment):
     return latest[1], lines
 
 
-REVISION_LISTS_KEPT = 64
-_revision_lists = {}
+_revision_lists = Kept(64)
 
 
 def _revisions(roadmap):
@@ -126,18 +126,15 @@ def _revisions(roadmap):
     key = versions.content_key(roadmap)
     revisions = _revision_lists.get(key)
     if revisions is None:
-        revisions = tuple(
-            Revision.objects.filter(roadmap_id=roadmap.pk)
-            .order_by("number")
-            .values_list("pk", "number", "created_at")
+        revisions = _revision_lists.keep(
+            key,
+            tuple(
+                Revision.objects.filter(roadmap_id=roadmap.pk)
+                .order_by("number")
+                .values_list("pk", "number", "created_at")
+            ),
         )
-        outline.keep(_revision_lists, key, revisions, REVISION_LISTS_KEPT)
     return revisions
-
-
-def forget_revisions():
-    """Drop this process's revision lists (tests: pages.forget_content)."""
-    _revision_lists.clear()
 
 
 def mark_seen(enrollment, number):

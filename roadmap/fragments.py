@@ -79,7 +79,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from config import encoding
-from roadmap import access, outline, undo, versions
+from roadmap import access, undo, versions
+from roadmap.kept import Kept
 
 # NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
 CSRF_PLACEHOLDER = encoding.GAP.decode() * CSRF_TOKEN_LENGTH
@@ -148,8 +149,7 @@ def _response(request, segments, deflated, status):
     return response
 
 
-LINES_KEPT = 2048  # outline lines each process keeps rendered (prerender_steps): a few MB
-_lines = {}
+_lines = Kept(2048)  # outline lines each process keeps rendered (prerender_steps): a few MB
 
 
 def prerender_steps(page, partial):
@@ -182,7 +182,7 @@ def prerender_steps(page, partial):
             # No request: the line reads nothing but itself (no context processors).
             fresh[key] = render_to_string(partial, {"step": step.line})
         step.html = mark_safe(found.get(key) or fresh[key])
-        outline.keep(_lines, (local, step.line), (key, step.html), LINES_KEPT)
+        _lines.keep((local, step.line), (key, step.html))
     cache.set_many(fresh, TIMEOUT)
 
 
@@ -206,22 +206,18 @@ def prerender_phases(page, partial, extra):
     cache.set_many(fresh, TIMEOUT)
 
 
-FRAMES_KEPT = 256  # frames each process keeps: per roadmap, language and menu, not learners
-_frames = {}
+_frames = Kept(256)  # frames each process keeps: per roadmap, language and menu, not learners
 
 
 def render_framed(request, template, context, frame):
     """The page `template` renders from `context`, with its frame (see the module's
     docstring) from this process, the cache or rendered once, and its holes rendered now."""
-    key = versions.frame_key(frame)
-    segments = _frames.get(key)
-    if segments is None:
-        segments = cache.get(key)
-        if segments is None:
-            text = render_to_string(template, {**context, FRAMING: True}, request)
-            segments = tuple(_HOLE.split(text))  # text, name, text, name, ..., text
-            cache.set(key, segments, TIMEOUT)
-        outline.keep(_frames, key, segments, FRAMES_KEPT)
+
+    def render():
+        text = render_to_string(template, {**context, FRAMING: True}, request)
+        return tuple(_HOLE.split(text))  # text, name, text, name, ..., text
+
+    segments = _frames.through_cache(versions.frame_key(frame), render, TIMEOUT)
     holes = _render_holes(request, template, context, set(segments[1::2]))
     return "".join(holes[part] if odd else part for odd, part in _alternating(segments))
 
@@ -240,7 +236,7 @@ def _render_holes(request, template, context, names):
         return {name: nodes[name].nodelist.render(bound) for name in names}
 
 
-_hole_nodes_of = {}
+_hole_nodes_of = Kept(32)
 
 
 def _hole_nodes(compiled):
@@ -257,8 +253,7 @@ def _hole_nodes(compiled):
             nodes.setdefault(node.name, node)
         for extends in each.nodelist.get_nodes_by_type(ExtendsNode):
             todo.append(each.engine.get_template(extends.parent_name.resolve(Context())))
-    outline.keep(_hole_nodes_of, compiled, nodes, 32)
-    return nodes
+    return _hole_nodes_of.keep(compiled, nodes)
 
 
 def cached_fragments(parts):
@@ -275,9 +270,3 @@ def cached_fragments(parts):
     if fresh:
         cache.set_many(fresh, TIMEOUT)
     return {key: mark_safe(found.get(key) or fresh[key]) for key in parts}
-
-
-def forget_lines():
-    """Drop this process's rendered outline lines and frames (tests: pages.forget_content)."""
-    _lines.clear()
-    _frames.clear()

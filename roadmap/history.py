@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from roadmap import outline, partials, versions
+from roadmap import partials, versions
+from roadmap.kept import Kept
 from roadmap.models import Activity
 
 HISTORY_LENGTH = 15
@@ -38,8 +39,7 @@ def recent_activity(enrollment, limit=HISTORY_LENGTH):
     ]
 
 
-ENTRIES_KEPT = 2048  # entries' HTML each process keeps: a few hundred KB
-_entries = {}
+_entries = Kept(2048)  # entries' HTML each process keeps: a few hundred KB
 
 
 def entries_html(entries):
@@ -67,10 +67,5 @@ def entries_html(entries):
             cache.set_many(fresh, TIMEOUT)
         for key, entry in keys.items():
             html[entry] = found.get(key) or fresh[key]
-            outline.keep(_entries, (local, entry), html[entry], ENTRIES_KEPT)
+            _entries.keep((local, entry), html[entry])
     return mark_safe("".join(html[entry] for entry in entries))
-
-
-def forget():
-    """Drop this process's entries' HTML (tests: pages.forget_content)."""
-    _entries.clear()

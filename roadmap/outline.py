@@ -11,13 +11,11 @@ and content version), which never changes once written, so a process's copy cann
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from roadmap import fragments, versions
+from roadmap.kept import Kept
 from roadmap.models import Milestone, Phase, Step
 
-LOCAL_SIZE = 32  # outlines kept by each process: content versions, not learners
-_local = {}
+_outlines = Kept(32)  # outlines kept by each process: content versions, not learners
 
 
 @dataclass(frozen=True)
@@ -95,25 +93,7 @@ def _build(roadmap):
 def roadmap_outline(roadmap):
     """The outline of this version of the roadmap's content (three queries when not cached)."""
     key = versions.content_cache_key("roadmap-outline", roadmap)
-    outline = _local.get(key)
-    if outline is None:
-        outline = cache.get(key)
-        if outline is None:
-            outline = _build(roadmap)
-            cache.set(key, outline, fragments.TIMEOUT)
-        keep(_local, key, outline, LOCAL_SIZE)
-    return outline
-
-
-def keep(store, key, value, size):
-    """Put a value in a process's bounded store (a dict), dropping the oldest entries; safe
-    with threads (a threaded server): a lost race drops one entry more or fewer."""
-    while len(store) >= size:
-        try:
-            store.pop(next(iter(store)), None)
-        except (RuntimeError, StopIteration):  # changed by another thread meanwhile
-            break
-    store[key] = value
+    return _outlines.through_cache(key, lambda: _build(roadmap), fragments.TIMEOUT)
 
 
 def fresh(instance):
@@ -139,8 +119,3 @@ def _fresh_queryset(queryset):
     copy.__dict__ = {**queryset.__dict__}
     copy._result_cache = [fresh(instance) for instance in queryset._result_cache]
     return copy
-
-
-def forget():
-    """Drop this process's outlines (tests: a rolled-back database reuses ids and times)."""
-    _local.clear()

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -24,9 +23,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from roadmap import access, curation, fragments, history, map_layout, partials, svg, versions
+from roadmap import access, fragments, map_layout, partials, svg, versions
 from roadmap.curation import changes_since_seen
 from roadmap.history import HISTORY_LENGTH, HistoryEntry
+from roadmap.kept import Kept
 from roadmap.models import (
     Activity,
     Enrollment,
@@ -40,7 +40,7 @@ from roadmap.models import (
     StepNote,
     StepSkip,
 )
-from roadmap.outline import fresh, keep, roadmap_outline
+from roadmap.outline import fresh, roadmap_outline
 from roadmap.progress import (
     RoadmapProgress,
     StepCounts,
@@ -343,8 +343,13 @@ def current_enrollment(user, roadmap):
     return current_enrollments(user).filter(roadmap=roadmap).first()
 
 
-_CONTENT_KEPT = 4  # content versions each process keeps unpickled (roadmap_content)
-_content = {}
+# Content versions each process keeps unpickled (roadmap_content), built for pages
+# (page_content) and laid out as a map (map_geometry); steps' URLs for the last few roadmaps.
+_CONTENT_KEPT = 4
+_content = Kept(_CONTENT_KEPT)
+_page_contents = Kept(_CONTENT_KEPT)
+_geometries = Kept(_CONTENT_KEPT)
+_urls = Kept(_CONTENT_KEPT)
 
 
 def roadmap_content(roadmap):
@@ -361,35 +366,21 @@ def _content_rows(roadmap):
     Each process also keeps the last few versions it unpickled (roadmap/outline.py says why
     a process's copy of a content version cannot be stale)."""
     key = versions.content_cache_key("roadmap-content", roadmap)
-    phases = _content.get(key)
-    if phases is None:
-        phases = cache.get(key)
-        if phases is None:
-            steps = Step.objects.live().prefetch_related(
-                Prefetch("skills", queryset=Skill.objects.all()),
-                Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
-                "resources",
-                Prefetch("milestones", queryset=Milestone.objects.live()),
-            )
-            phases = list(
-                Phase.objects.live()
-                .filter(roadmap=roadmap)
-                .prefetch_related(Prefetch("steps", queryset=steps))
-            )
-            cache.set(key, phases, fragments.TIMEOUT)
-        keep(_content, key, phases, _CONTENT_KEPT)
-    return phases
 
+    def read():
+        steps = Step.objects.live().prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.all()),
+            Prefetch("requires", queryset=Step.objects.live().only("id", "key", "title")),
+            "resources",
+            Prefetch("milestones", queryset=Milestone.objects.live()),
+        )
+        return list(
+            Phase.objects.live()
+            .filter(roadmap=roadmap)
+            .prefetch_related(Prefetch("steps", queryset=steps))
+        )
 
-def forget_content():
-    """Drop this process's copies of roadmap content (tests: see roadmap/outline.py)."""
-    _content.clear()
-    _page_contents.clear()
-    access.forget_roadmaps()
-    curation.forget_revisions()
-    history.forget()
-    fragments.forget_lines()
-    _geometries.clear()
+    return _content.through_cache(key, read, fragments.TIMEOUT)
 
 
 def page_content(roadmap):
@@ -400,12 +391,8 @@ def page_content(roadmap):
     key = versions.content_cache_key("page-content", roadmap)
     content = _page_contents.get(key)
     if content is None:
-        content = _build_content(_content_rows(roadmap))
-        keep(_page_contents, key, content, _CONTENT_KEPT)
+        content = _page_contents.keep(key, _build_content(_content_rows(roadmap)))
     return content
-
-
-_page_contents = {}
 
 
 def _build_content(phases):
@@ -608,13 +595,10 @@ def map_geometry(roadmap, content):
     out once and shared by every learner's page (it does not depend on anyone's progress);
     each process keeps the last few it used, like the content."""
     key = versions.content_cache_key(f"roadmap-map-{map_layout.LAYOUT_VERSION}", roadmap)
-    geometry = _geometries.get(key)
-    if geometry is not None:
-        return geometry
-    geometry = cache.get(key)
-    if geometry is None:
+
+    def lay_out():
         keys = {step.pk: step.key for step in content.steps}
-        geometry = map_layout.layout(
+        return map_layout.layout(
             tuple(
                 map_layout.MapPhase(
                     key=phase.key,
@@ -633,12 +617,8 @@ def map_geometry(roadmap, content):
                 for phase in content.phases
             )
         )
-        cache.set(key, geometry, fragments.TIMEOUT)
-    keep(_geometries, key, geometry, _CONTENT_KEPT)
-    return geometry
 
-
-_geometries = {}
+    return _geometries.through_cache(key, lay_out, fragments.TIMEOUT)
 
 
 def _step_urls(slug, keys):
@@ -647,12 +627,8 @@ def _step_urls(slug, keys):
     cache_key = (get_script_prefix(), slug, keys)
     urls = _urls.get(cache_key)
     if urls is None:
-        urls = {key: step_url(slug, key) for key in keys}
-        keep(_urls, cache_key, urls, _CONTENT_KEPT)
+        urls = _urls.keep(cache_key, {key: step_url(slug, key) for key in keys})
     return urls
-
-
-_urls = {}
 
 
 def _mark(step):

@@ -20,11 +20,10 @@ def empty_cache():
     """Each test starts with an empty cache (rolled-back tests can reuse ids and times)."""
     from django.core.cache import cache
 
-    from roadmap import outline, pages
+    from roadmap import kept
 
     cache.clear()
-    outline.forget()
-    pages.forget_content()
+    kept.forget_all()
 
 
 @pytest.fixture

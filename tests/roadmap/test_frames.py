@@ -64,17 +64,17 @@ def both_ways(client, url, unframed):
     """The page at url rendered framed and then in one go (cache cleared between)."""
     from django.core.cache import cache
 
-    from roadmap import pages
+    from roadmap import kept
 
     framed = client.get(url)
     assert framed.status_code == 200
     cache.clear()
-    pages.forget_content()
+    kept.forget_all()
     unframed(True)
     whole = client.get(url)
     unframed(False)
     cache.clear()
-    pages.forget_content()
+    kept.forget_all()
     return without_tokens(framed.content.decode()), without_tokens(whole.content.decode())
 
 
