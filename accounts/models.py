@@ -2,7 +2,6 @@
 
 import zoneinfo
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -78,17 +77,6 @@ class UserSession(AbstractBaseSession):
     flight while its account is deleted must not fail on a missing user."""
 
     account_id = models.BigIntegerField(null=True, db_index=True)
-    # The same number as a relation with no constraint and no column of its own, so that a
-    # session and its account are read in one query (accounts/sessions.py). A deleted
-    # account reads as None.
-    account = models.ForeignObject(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        from_fields=["account_id"],
-        to_fields=["id"],
-        null=True,
-        related_name="+",
-    )
 
     @classmethod
     def get_session_store_class(cls):

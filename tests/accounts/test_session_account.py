@@ -3,12 +3,15 @@ accounts/middleware.py): one query for both, and the user it gives is the one Dj
 lookup would give: the account the session names, fresh, still checked against its password
 and its active flag."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import sessions
 from accounts.models import User, UserSession
@@ -131,3 +134,39 @@ def test_an_anonymous_session_reads_no_account(db):
 
     assert store["seen"] == 1
     assert store.account is None
+
+
+def test_the_rows_read_in_one_query_are_what_the_orm_reads(ada):
+    """The join is written in SQL (accounts/sessions.py): every value comes back as the ORM
+    gives it, of the same type (times aware, flags booleans), on either database."""
+    User.objects.filter(pk=ada.pk).update(last_login=timezone.now(), display_name="Ada")
+    client = logged_in(ada)
+    key = client.session.session_key
+    store = sessions.SessionStore(key)
+    store.load()
+
+    for row, model in ((store.account, User), (UserSession.objects.get(session_key=key), None)):
+        orm = User.objects.get(pk=ada.pk) if model else row
+        for field in type(orm)._meta.concrete_fields:
+            mine = getattr(row, field.attname)
+            theirs = getattr(orm, field.attname)
+            assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+    assert store.account.last_login.tzinfo is not None
+    assert store.account._state.adding is False
+
+
+def test_an_expired_session_is_not_read(ada):
+    client = logged_in(ada)
+    key = client.session.session_key
+    UserSession.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    store = sessions.SessionStore(key)
+
+    assert store.load() == {}
+    assert store.account is None
+    assert store.session_key is None
+
+    status, user, __ = view(client)
+    assert status == 302
+    assert not user.is_authenticated
