@@ -110,20 +110,36 @@ def step_tally(row):
 
 def summarise(rows):
     """Roll step rows, given in roadmap order, up into per-step, per-phase and overall tallies."""
-    steps, states, phases = {}, {}, {}
-    overall = Tally()
+    steps, states, by_phase = {}, {}, {}
     next_step_id = None
     for row in rows:
         tally = step_tally(row)
         steps[row.step_id] = tally
         states[row.step_id] = state = step_state(row)
-        phases[row.phase_id] = phases.get(row.phase_id, Tally()) + tally
-        overall = overall + tally
+        by_phase.setdefault(row.phase_id, []).append(tally)
         if next_step_id is None and state not in (StepState.DONE, StepState.SKIPPED):
             next_step_id = row.step_id
     return RoadmapProgress(
-        overall=overall, phases=phases, steps=steps, states=states, next_step_id=next_step_id
+        overall=total_of(steps.values()),
+        phases={phase: total_of(tallies) for phase, tallies in by_phase.items()},
+        steps=steps,
+        states=states,
+        next_step_id=next_step_id,
     )
+
+
+def total_of(tallies):
+    """The sum of these tallies, added in the order given (as `+` would, without a Tally
+    for each partial sum: it runs over every step on every tick)."""
+    total = done = skipped = 0
+    hours_total = hours_remaining = 0.0
+    for tally in tallies:
+        total += tally.total
+        done += tally.done
+        skipped += tally.skipped
+        hours_total += tally.hours_total
+        hours_remaining += tally.hours_remaining
+    return Tally(total, done, skipped, hours_total, hours_remaining)
 
 
 def live_milestone_count():

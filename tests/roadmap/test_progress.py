@@ -115,6 +115,19 @@ def test_counts_always_add_up_to_the_total(rows):
     assert 0 <= overall.hours_remaining <= overall.hours_total
 
 
+@given(step_rows())
+def test_phase_and_overall_tallies_are_the_steps_added_in_roadmap_order(rows):
+    """Exactly what adding the step tallies one by one gives, floats included."""
+    result = progress.summarise(rows)
+    overall, phases = progress.Tally(), {}
+    for each in rows:
+        tally = progress.step_tally(each)
+        overall = overall + tally
+        phases[each.phase_id] = phases.get(each.phase_id, progress.Tally()) + tally
+    assert result.overall == overall
+    assert result.phases == phases
+
+
 # Against the database
 
 
