@@ -165,25 +165,20 @@ def prerender_steps(page, partial):
     rendered by render_page.
     """
     local = (versions.content_key(page.roadmap), *versions.rendering())
-    keys = {}
+    missing = {}
     for step in page.steps():
         kept = _lines.get((local, step.line))
         if kept is not None:
             step.html_key, step.html = kept
             continue
         step.html_key = versions.step_key(page.roadmap, step.line)
-        keys[step.html_key] = step
-    if not keys:
-        return
-    found = cache.get_many(list(keys))
-    fresh = {}
-    for key, step in keys.items():
-        if key not in found:
-            # No request: the line reads nothing but itself (no context processors).
-            fresh[key] = render_to_string(partial, {"step": step.line})
-        step.html = mark_safe(found.get(key) or fresh[key])
+        missing[step.html_key] = step
+    html = cached_fragments(
+        {key: (partial, lambda step=step: {"step": step.line}) for key, step in missing.items()}
+    )
+    for key, step in missing.items():
+        step.html = html[key]
         _lines.keep((local, step.line), (key, step.html))
-    cache.set_many(fresh, TIMEOUT)
 
 
 def prerender_phases(page, partial, extra):
@@ -191,19 +186,17 @@ def prerender_phases(page, partial, extra):
     after prerender_steps: a phase's key holds its steps' keys and what the phase itself
     shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
     of the partial's context). After a tick only the ticked step's phase is rendered again."""
-    keys = {}
     current = page.current_phase
-    for phase in page.phases:
-        keys[versions.phase_key(page, phase, current, extra)] = phase
-    found = cache.get_many(list(keys))
-    fresh = {}
+    keys = {versions.phase_key(page, phase, current, extra): phase for phase in page.phases}
+
+    def context(phase):
+        return {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
+
+    html = cached_fragments(
+        {key: (partial, lambda phase=phase: context(phase)) for key, phase in keys.items()}
+    )
     for key, phase in keys.items():
-        if key not in found:
-            context = {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
-            # No request: the phase reads nothing but its context (no context processors).
-            fresh[key] = render_to_string(partial, context)
-        phase.html = mark_safe(found.get(key) or fresh[key])
-    cache.set_many(fresh, TIMEOUT)
+        phase.html = html[key]
 
 
 _frames = Kept(256)  # frames each process keeps: per roadmap, language and menu, not learners
@@ -257,10 +250,14 @@ def _hole_nodes(compiled):
 
 
 def cached_fragments(parts):
-    """{key: HTML} of fragments that read nothing but their own context (no request: a
-    token is CSRF_PLACEHOLDER, filled in by render_page), each worked out and rendered only
-    when the cache does not hold it: `parts` maps each key (built in roadmap/versions.py
-    from what the fragment is made of) to (template, a function returning its context)."""
+    """{key: HTML} of fragments that read nothing but their own context (no request, so no
+    context processors: a token is CSRF_PLACEHOLDER, filled in by render_page), each worked
+    out and rendered only when the cache does not hold it: `parts` maps each key (built in
+    roadmap/versions.py from what the fragment is made of) to (template, a function
+    returning its context). The outline's lines, the phases, the history entries and the
+    dashboard's parts are all rendered through here."""
+    if not parts:
+        return {}
     found = cache.get_many(list(parts))
     fresh = {
         key: render_to_string(template, context())

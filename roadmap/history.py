@@ -3,16 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from roadmap import partials, versions
+from roadmap import fragments, partials, versions
 from roadmap.kept import Kept
 from roadmap.models import Activity
 
 HISTORY_LENGTH = 15
-TIMEOUT = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -49,23 +46,19 @@ def entries_html(entries):
     HistoryEntry names its HTML for good), so most entries cost neither a key nor a cache
     call."""
     local = versions.rendering()
-    html, keys = {}, {}
+    html, missing = {}, {}
     for entry in entries:
         kept = _entries.get((local, entry))
         if kept is None:
-            keys[versions.history_key(entry)] = entry
+            missing[versions.history_key(entry)] = entry
         else:
             html[entry] = kept
-    if keys:
-        found = cache.get_many(list(keys))
-        fresh = {
-            key: render_to_string(partials.HISTORY_ENTRY, {"entry": entry})
-            for key, entry in keys.items()
-            if key not in found
+    rendered = fragments.cached_fragments(
+        {
+            key: (partials.HISTORY_ENTRY, lambda entry=entry: {"entry": entry})
+            for key, entry in missing.items()
         }
-        if fresh:
-            cache.set_many(fresh, TIMEOUT)
-        for key, entry in keys.items():
-            html[entry] = found.get(key) or fresh[key]
-            _entries.keep((local, entry), html[entry])
+    )
+    for key, entry in missing.items():
+        html[entry] = _entries.keep((local, entry), rendered[key])
     return mark_safe("".join(html[entry] for entry in entries))
