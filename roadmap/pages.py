@@ -793,17 +793,20 @@ _TICKS_SQL = """
     WHERE a.enrollment_id = %s AND a.kind = %s AND a.created_at >= %s
     UNION ALL
 """
+# The latest entries are picked first (the activity_enrollment_time index), and only they are
+# joined to their titles: joining the whole log first made every page after a tick cost time in
+# proportion to the learner's whole history.
 _HISTORY_SQL = """
-    SELECT * FROM (
-        SELECT 3, a.id, CAST(NULL AS BIGINT), CAST(NULL AS INTEGER), a.created_at, a.kind,
-            m.title, s.title
-        FROM {activity} a
-        LEFT JOIN {milestone} m ON m.id = a.milestone_id
-        LEFT JOIN {step} s ON s.id = a.step_id
-        WHERE a.enrollment_id = %s
-        ORDER BY a.created_at DESC, a.id DESC
+    SELECT 3, a.id, CAST(NULL AS BIGINT), CAST(NULL AS INTEGER), a.created_at, a.kind,
+        m.title, s.title
+    FROM (
+        SELECT id, created_at, kind, milestone_id, step_id FROM {activity}
+        WHERE enrollment_id = %s
+        ORDER BY created_at DESC, id DESC
         LIMIT %s
-    ) latest
+    ) a
+    LEFT JOIN {milestone} m ON m.id = a.milestone_id
+    LEFT JOIN {step} s ON s.id = a.step_id
     UNION ALL
 """
 _MARKS_SQL = """
