@@ -75,11 +75,12 @@ from django.template import Context
 from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import ExtendsNode
+from django.urls import get_script_prefix
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from config import encoding
-from roadmap import access, undo, versions
+from roadmap import access, partials, undo, versions
 from roadmap.kept import Kept
 
 # NUL bytes, as long as a token: the gzip splice needs both (config/encoding.py).
@@ -179,6 +180,37 @@ def prerender_steps(page, partial):
     for key, step in missing.items():
         step.html = html[key]
         _lines.keep((local, step.line), (key, step.html))
+
+
+_milestone_lines = Kept(8192)  # milestones' lines each process keeps rendered: a few MB
+
+
+def milestone_line(milestone, enrolled, slug, here, token):
+    """A milestone's line (partials.MILESTONE): its tick form for a learner, its title
+    otherwise. A tick's response, the roadmap page's next step and the step page each show a
+    few, and rendering one took longer than the rest of a tick's response.
+
+    Each process keeps the lines it rendered, by what a line shows: the milestone (a frozen
+    pages.PageMilestone or TickedMilestone, its state included), whether the learner is
+    enrolled, the roadmap, the page its form comes back to and the site's prefix (its URL).
+    A line is rendered with CSRF_PLACEHOLDER and given `token`, the token of the page it goes
+    in: a page render_page fills in keeps the placeholder; a response rendered with the
+    request (a tick's) gets its own token; no token (no request) renders no line from here.
+    """
+    key = (milestone, bool(enrolled), slug, here or "", get_script_prefix())
+    context = {
+        "milestone": milestone,
+        "page": {"enrollment": enrolled, "roadmap": {"slug": slug}},
+        "here": here,
+    }
+    if not token or token == "NOTPROVIDED":
+        return render_to_string(partials.MILESTONE, context)
+    html = _milestone_lines.get(key)
+    if html is None:
+        html = render_to_string(partials.MILESTONE, {**context, "csrf_token": CSRF_PLACEHOLDER})
+        _milestone_lines.keep(key, html)
+    token = str(token)
+    return mark_safe(html if token == CSRF_PLACEHOLDER else html.replace(CSRF_PLACEHOLDER, token))
 
 
 def prerender_phases(page, partial, extra):

@@ -19,7 +19,6 @@ from roadmap import (
     fragments,
     learning,
     pace,
-    partials,
     plan,
     versions,
 )
@@ -55,7 +54,6 @@ def _live(enrollment, dashboard, here, **extra):
         "goals_form": GoalsForm(
             initial={"weekly_hours": enrollment.weekly_hours, "target_date": enrollment.target_date}
         ),
-        "milestone_template": partials.MILESTONE,
         "pace_rule": {"ticks": pace.BURST_TICKS, "minutes": pace.BURST_MINUTES},
         "tick_page": {"enrollment": enrollment, "roadmap": enrollment.roadmap},
         "here": here,
