@@ -96,6 +96,8 @@ class _SessionRead:
             [UserSession._meta.get_field(name) for name in names],
             list(self.models[1]._meta.concrete_fields),
         )
+        self.expiry = self.fields[0][names.index("expire_date")]
+        self.attnames = tuple([field.attname for field in fields] for fields in self.fields)
         key, __, expire, account_id = (quote(field.column) for field in self.fields[0])
         session, account = (quote(model._meta.db_table) for model in self.models)
         columns = [f"{session}.{quote(field.column)}" for field in self.fields[0]]
@@ -112,7 +114,7 @@ class _SessionRead:
     def read(self, session_key):
         """(the UserSession, its account or None), or None for no unexpired session."""
         connection = connections[self.alias]
-        expire = self.fields[0][2].get_db_prep_value(timezone.now(), connection)
+        expire = self.expiry.get_db_prep_value(timezone.now(), connection)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, [session_key, expire])
             row = cursor.fetchone()
@@ -130,8 +132,7 @@ class _SessionRead:
         return session, account
 
     def _instance(self, which, values):
-        names = [field.attname for field in self.fields[which]]
-        return self.models[which].from_db(self.alias, names, values)
+        return self.models[which].from_db(self.alias, self.attnames[which], values)
 
 
 # The session of the request whose user django.contrib.auth is looking up, if any.

@@ -9,6 +9,7 @@ again gives a new id: uploading a file again on purpose makes a second roadmap.
 """
 
 import secrets
+from dataclasses import dataclass
 
 from django.shortcuts import redirect
 
@@ -22,8 +23,16 @@ SESSION_KEY = "own-new-forms"
 KEPT = 10
 
 
+@dataclass(frozen=True)
+class FormId:
+    """The hidden field such a form carries (`name`, `value`): this rendering's id."""
+
+    value: str
+    name: str = FORM_FIELD
+
+
 def new_form_id():
-    return secrets.token_urlsafe(12)
+    return FormId(secrets.token_urlsafe(12))
 
 
 def make_once(request, make, opened):

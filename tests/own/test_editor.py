@@ -81,8 +81,8 @@ def test_a_new_roadmap_without_a_title_is_refused_with_the_loaders_message(clien
 
 def test_submitting_the_new_roadmap_form_twice_makes_one_roadmap(client, ada):
     form = client.get(reverse("own:new")).context["form_id"]
-    first = client.post(reverse("own:new"), {"title": "Go", "form": form})
-    second = client.post(reverse("own:new"), {"title": "Go", "form": form})
+    first = client.post(reverse("own:new"), {"title": "Go", form.name: form.value})
+    second = client.post(reverse("own:new"), {"title": "Go", form.name: form.value})
     assert first.url == second.url
     assert Roadmap.objects.owned_by(ada).count() == 1
 
