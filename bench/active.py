@@ -18,7 +18,10 @@ to the same number of connections, without Accept-Encoding (as in bench/throughp
 two run in turns of --slice seconds until each has had --seconds, so that the machine's
 changing load hits both alike; the report gives requests/s, p50 and p99 and the share of the
 bare view's requests/s, with PASS or FAIL against the target (at least 10%, p99 under
-100 ms, no errors).
+100 ms, no errors). It also gives the server's CPU time per request while the learners ran
+(the gunicorn workers', and PostgreSQL's processes'), against the workers' per bare-view
+request: a steadier ratio than requests/s on a shared machine, since it does not depend on
+what else the cores are doing meanwhile.
 
 Checks, each making the exit status non-zero when it fails:
 - every answer is a 200, every tick response shows the state asked for, and every page shows
@@ -133,15 +136,39 @@ class Learner:
             self.stale += 1
 
 
-def in_turns(learners, port, size, args):
+def server_cpu(master, database):
+    """[CPU seconds of the gunicorn master's workers, of the PostgreSQL processes serving
+    `database` (none for SQLite, which runs in the workers)], from /proc."""
+    used = [0.0, 0.0]
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if int(fields[1]) == master:
+            used[0] += seconds
+        elif command.startswith("postgres:") and f" {database} " in command:
+            used[1] += seconds  # a backend: "postgres: 15/main: user database host state"
+    return used
+
+
+def in_turns(learners, port, size, args, measure=lambda: [0.0, 0.0]):
     """Alternate slices of the learners' loop and of the bare view; returns (active wall
-    time, bare latencies, bare errors, bare wall time, client CPU share while active)."""
+    time, bare latencies, bare errors, bare wall time, client CPU share while active,
+    [server CPU seconds while active: workers, database], workers' CPU seconds while the bare
+    view ran), the server's CPU as `measure()` reads it (server_cpu)."""
     request = (
         f"GET /bench/bare/{size}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
     ).encode()
-    active_wall = bare_wall = cpu = 0.0
+    active_wall = bare_wall = cpu = bare_cpu = 0.0
+    active_cpu = [0.0, 0.0]
     bare_latencies, bare_errors = [], []
     for __ in range(max(1, round(args.seconds / args.slice))):
+        before = measure()
         began, process = time.perf_counter(), time.process_time()
         deadline = began + args.slice
         threads = [threading.Thread(target=learner.loop, args=(deadline,)) for learner in learners]
@@ -151,12 +178,25 @@ def in_turns(learners, port, size, args):
             thread.join()
         active_wall += time.perf_counter() - began
         cpu += time.process_time() - process
+        after = measure()
+        active_cpu = [
+            total + now - then for total, now, then in zip(active_cpu, after, before, strict=True)
+        ]
         began = time.perf_counter()
         latencies, errors = run_bare(port, request, len(learners), args.slice)
         bare_wall += time.perf_counter() - began
+        bare_cpu += measure()[0] - after[0]
         bare_latencies += latencies
         bare_errors += errors
-    return active_wall, bare_latencies, bare_errors, bare_wall, cpu / active_wall
+    return (
+        active_wall,
+        bare_latencies,
+        bare_errors,
+        bare_wall,
+        cpu / active_wall,
+        active_cpu,
+        bare_cpu,
+    )
 
 
 def roadmap_progress():
@@ -304,8 +344,9 @@ def main():
             in_turns(learners, server.port, size, warm)
             for learner in learners:  # the warm-up's requests are not timed
                 learner.latencies.clear()
-            active_wall, bare, bare_errors, bare_wall, cpu = in_turns(
-                learners, server.port, size, args
+            master, name = server.process.pid, connection.settings_dict["NAME"]
+            active_wall, bare, bare_errors, bare_wall, cpu, active_cpu, bare_cpu = in_turns(
+                learners, server.port, size, args, lambda: server_cpu(master, name)
             )
             after = workers(server.process.pid)
             server_errors = server.exceptions()
@@ -342,6 +383,15 @@ def main():
     print(
         f"{'bare view':<22}{len(bare):>7}{bare_rate:>9.1f}{percentile(bare_times, 50):>9.1f}"
         f"{percentile(bare_times, 99):>9.1f}  ({size} bytes, client CPU {cpu:.0%} while active)"
+    )
+    # Server CPU per request: steadier than requests/s on a shared machine (it does not
+    # depend on what else the cores are doing), so a change's effect shows in one run.
+    workers_ms, database_ms = (used * 1000 / max(1, len(every)) for used in active_cpu)
+    bare_ms = bare_cpu * 1000 / max(1, len(bare))
+    print(
+        f"server CPU per request: tick or page {workers_ms + database_ms:.2f} ms (workers "
+        f"{workers_ms:.2f} + database {database_ms:.2f}), bare view {bare_ms:.3f} ms: "
+        f"{bare_ms / (workers_ms + database_ms):.1%}"
     )
     print(
         f"target: at least {TARGET_SHARE:.0%} of the bare view's requests/s, p99 under "
