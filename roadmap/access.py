@@ -36,9 +36,9 @@ def roadmap_for_page(versions):
     never older than the version read, and a page rendered after a learner's change does not
     read the roadmap again. Callers get their own copy of the row."""
     key = versions.roadmap_version
-    roadmap = _roadmaps.get(key)
-    if roadmap is None:
-        roadmap = _roadmaps.keep(key, found(Roadmap.objects.filter(pk=versions.roadmap_id).first()))
+    roadmap = _roadmaps.through(
+        key, lambda: found(Roadmap.objects.filter(pk=versions.roadmap_id).first())
+    )
     return outline.fresh(roadmap)
 
 

@@ -124,17 +124,14 @@ def _revisions(roadmap):
     the lists it read per content version: a new revision raises it (roadmap/versions.py), so
     a kept list is never short of one, and a page after a learner's change reads none."""
     key = versions.content_key(roadmap)
-    revisions = _revision_lists.get(key)
-    if revisions is None:
-        revisions = _revision_lists.keep(
-            key,
-            tuple(
-                Revision.objects.filter(roadmap_id=roadmap.pk)
-                .order_by("number")
-                .values_list("pk", "number", "created_at")
-            ),
-        )
-    return revisions
+    return _revision_lists.through(
+        key,
+        lambda: tuple(
+            Revision.objects.filter(roadmap_id=roadmap.pk)
+            .order_by("number")
+            .values_list("pk", "number", "created_at")
+        ),
+    )
 
 
 def mark_seen(enrollment, number):

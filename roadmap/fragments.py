@@ -66,6 +66,7 @@ framed: base.html shows them outside any hole.
 """
 
 import re
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -205,12 +206,31 @@ def milestone_line(milestone, enrolled, slug, here, token):
     }
     if not token or token == "NOTPROVIDED":
         return render_to_string(partials.MILESTONE, context)
-    html = _milestone_lines.get(key)
-    if html is None:
-        html = render_to_string(partials.MILESTONE, {**context, "csrf_token": CSRF_PLACEHOLDER})
-        _milestone_lines.keep(key, html)
+    html = _milestone_lines.through(
+        key,
+        lambda: render_to_string(partials.MILESTONE, {**context, "csrf_token": CSRF_PLACEHOLDER}),
+    )
     token = str(token)
     return mark_safe(html if token == CSRF_PLACEHOLDER else html.replace(CSRF_PLACEHOLDER, token))
+
+
+_map_panels = Kept(256)  # per roadmap, language and learner or visitor: a few KB each
+_DRAWING = "<!--drawing-->"  # where a kept map panel takes its drawing
+
+
+def map_panel(drawn):
+    """The map's panel (its template) for a pages.RoadmapMap: the heading, explanation and
+    legend around the drawing. The panel follows the map's counts, legend and refresh URL,
+    not progress, so each process keeps it rendered by the map without its drawing (and the
+    language), and puts the drawing in."""
+    key = (replace(drawn, svg=""), *versions.rendering())
+
+    def render():
+        slot = replace(drawn, svg=mark_safe(_DRAWING))
+        return tuple(render_to_string(drawn.template, {"map": slot}).split(_DRAWING))
+
+    before, after = _map_panels.through(key, render)
+    return mark_safe(f"{before}{drawn.svg}{after}")
 
 
 def prerender_phases(page, partial, extra):
@@ -266,9 +286,10 @@ _hole_nodes_of = Kept(32)
 
 def _hole_nodes(compiled):
     """{name: HoleNode} of a compiled template and the templates it extends."""
-    nodes = _hole_nodes_of.get(compiled)
-    if nodes is not None:
-        return nodes
+    return _hole_nodes_of.through(compiled, lambda: _find_hole_nodes(compiled))
+
+
+def _find_hole_nodes(compiled):
     from roadmap.templatetags.frames import HoleNode  # the tag needs this module first
 
     nodes, todo = {}, [compiled]
@@ -278,7 +299,7 @@ def _hole_nodes(compiled):
             nodes.setdefault(node.name, node)
         for extends in each.nodelist.get_nodes_by_type(ExtendsNode):
             todo.append(each.engine.get_template(extends.parent_name.resolve(Context())))
-    return _hole_nodes_of.keep(compiled, nodes)
+    return nodes
 
 
 def cached_fragments(parts):

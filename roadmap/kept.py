@@ -38,6 +38,14 @@ class Kept:
         values[key] = value
         return value
 
+    def through(self, key, build):
+        """The value kept under `key`, else `build()`, kept; for values only this process
+        needs (rendered lines, reversed URLs), not worth a trip to the shared cache."""
+        value = self._values.get(key)
+        if value is None:
+            value = self.keep(key, build())
+        return value
+
     def through_cache(self, key, build, timeout):
         """The value named `key`: this process's copy, else the shared cache's, else
         `build()` (then put in the cache for `timeout` seconds); kept here in either case."""

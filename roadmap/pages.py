@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import connection
 from django.db.models import (
@@ -20,10 +20,10 @@ from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from roadmap import access, fragments, map_layout, partials, svg, versions
+from roadmap import access, fragments, links, map_layout, partials, svg, versions
 from roadmap.curation import changes_since_seen
 from roadmap.history import HISTORY_LENGTH, HistoryEntry
 from roadmap.kept import Kept
@@ -389,10 +389,7 @@ def page_content(roadmap):
     (roadmap/outline.py says why a process's copy cannot be stale), and built from the cached
     content (roadmap_content) when a process first needs it."""
     key = versions.content_cache_key("page-content", roadmap)
-    content = _page_contents.get(key)
-    if content is None:
-        content = _page_contents.keep(key, _build_content(_content_rows(roadmap)))
-    return content
+    return _page_contents.through(key, lambda: _build_content(_content_rows(roadmap)))
 
 
 def _build_content(phases):
@@ -625,10 +622,7 @@ def _step_urls(slug, keys):
     """{step key: its page's URL}, kept per process for the last few roadmaps' content (the
     map links every step; reversing hundreds of URLs cost more than drawing them)."""
     cache_key = (get_script_prefix(), slug, keys)
-    urls = _urls.get(cache_key)
-    if urls is None:
-        urls = _urls.keep(cache_key, {key: step_url(slug, key) for key in keys})
-    return urls
+    return _urls.through(cache_key, lambda: {key: step_url(slug, key) for key in keys})
 
 
 def _mark(step):
@@ -641,6 +635,14 @@ def _mark(step):
     return map_layout.StepMark(step.state)
 
 
+@lru_cache(maxsize=16)
+def _legend(language):
+    """The map's legend in this language: (icon, words) for each state."""
+    return tuple(
+        (svg.legend_icon(mark), str(svg.MARK_SENTENCES[mark])) for mark in map_layout.StepMark
+    )
+
+
 def roadmap_map(page):
     """The map of a roadmap page: the cached layout, with the learner's states on top."""
     geometry = map_geometry(page.roadmap, page.content)
@@ -648,10 +650,8 @@ def roadmap_map(page):
     if page.enrollment:
         marks = {step.key: _mark(step) for step in page.steps()}
         next_key = page.next_step.key if page.next_step else None
-        refresh_url = reverse("roadmap:roadmap-map", args=[page.roadmap.slug])
-        legend = tuple(
-            (svg.legend_icon(mark), svg.MARK_SENTENCES[mark]) for mark in map_layout.StepMark
-        )
+        refresh_url = links.link("roadmap:roadmap-map", page.roadmap.slug)
+        legend = _legend(get_language())
     hrefs = _step_urls(page.roadmap.slug, tuple(node.key for node in geometry.nodes))
     steps = ngettext("%(count)d step", "%(count)d steps", len(geometry.nodes)) % {
         "count": len(geometry.nodes)

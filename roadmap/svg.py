@@ -9,7 +9,7 @@ import functools
 from html import escape as _escape  # Django's escape, without its per-call wrapping
 
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext
@@ -298,12 +298,40 @@ def _node(node, ident, href, mark, is_next, words):
 def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
     """The roadmap's map as an inline SVG: a labelled group of links, one per step, in
     reading order, each saying its step's state in words (marks: step key -> StepMark, None
-    for visitors); arrows lead from a step to the steps that need it."""
+    for visitors); arrows lead from a step to the steps that need it.
+
+    After a tick one or two of a map's boxes and arrows change, and none of its phases: the
+    layers that do not follow progress (phases, their labels, the icons' definitions), each
+    arrow and each box are drawn once per process (for the language) and looked up after."""
     marks = marks or {}
     done = {key for key, mark in marks.items() if mark in (StepMark.DONE, StepMark.SKIPPED)}
-    bands, labels, edges, groups = [], [], [], {}
-    for band in geometry.bands:
-        bands.append(
+    language = get_language()
+    defs, bands, labels, openings = _layers(geometry.bands, ident, bool(marks), language)
+    edges = "".join(_edge(edge, edge.source in done, ident) for edge in geometry.edges)
+    groups = {key: [] for key in openings}
+    for node in geometry.nodes:
+        groups[node.phase].append(
+            _drawn_node(
+                node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, language
+            )
+        )
+    nodes = "".join(f"{openings[key]}{''.join(links)}</g>" for key, links in groups.items())
+    return mark_safe(
+        f'<svg class="map" viewBox="0 0 {geometry.width} {geometry.height}" '
+        f'width="{geometry.width}" height="{geometry.height}" role="group" '
+        f'aria-label="{conditional_escape(label)}"><defs>{defs}</defs>'
+        f'<g aria-hidden="true">{bands}</g><g aria-hidden="true">{edges}</g>'
+        f'<g aria-hidden="true">{labels}</g>{nodes}</svg>'
+    )
+
+
+@functools.lru_cache(maxsize=256)  # per roadmap content, language and marked or not
+def _layers(bands, ident, marked, language):
+    """(icon and arrow definitions, phase bands, phase labels, {phase key: its group's
+    opening tag}) of a map: none of them follows progress."""
+    rects, labels, openings = [], [], {}
+    for band in bands:
+        rects.append(
             f'<rect class="map__band" x="{band.x}" y="{band.y}" width="{band.w}" '
             f'height="{band.h}" rx="10"/>'
         )
@@ -317,25 +345,9 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
                 band.title,
             )
         )
-        groups[band.key] = (
-            format_html(
-                '<g role="group" aria-label="{}">',
-                _("Phase %(number)s: %(title)s") % {"number": band.number, "title": band.title},
-            ),
-            [],
-        )
-    for edge in geometry.edges:
-        met = " map__edge--met" if edge.source in done else ""
-        arrow = f"{ident}-arrow-met" if met else f"{ident}-arrow"
-        edges.append(
-            f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'
-        )
-    language = get_language()
-    for node in geometry.nodes:
-        groups[node.phase][1].append(
-            _drawn_node(
-                node, ident, hrefs[node.key], marks.get(node.key), node.key == next_key, language
-            )
+        openings[band.key] = format_html(
+            '<g role="group" aria-label="{}">',
+            _("Phase %(number)s: %(title)s") % {"number": band.number, "title": band.title},
         )
     defs = "".join(
         f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
@@ -343,23 +355,16 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
         f'd="M0 1 L10 5 L0 9 Z"/></marker>'
         for name, extra in (("arrow", ""), ("arrow-met", " map__arrowhead--met"))
     )
-    if marks:
+    if marked:
         defs += "".join(
             mark_icon(mark, 17, 16).replace("<g ", f'<g id="{ident}-{mark}" ', 1)
             for mark in StepMark
         )
-    nodes = "".join(f"{opening}{''.join(links)}</g>" for opening, links in groups.values())
-    return format_html(
-        '<svg class="map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        'role="group" aria-label="{label}"><defs>{defs}</defs>'
-        '<g aria-hidden="true">{bands}</g><g aria-hidden="true">{edges}</g>'
-        '<g aria-hidden="true">{labels}</g>{nodes}</svg>',
-        width=geometry.width,
-        height=geometry.height,
-        label=label,
-        defs=mark_safe(defs),
-        bands=mark_safe("".join(bands)),
-        edges=mark_safe("".join(edges)),
-        labels=mark_safe("".join(labels)),
-        nodes=mark_safe(nodes),
-    )
+    return defs, "".join(rects), "".join(labels), openings
+
+
+@functools.lru_cache(maxsize=8192)  # a few hundred arrows per roadmap, met or not
+def _edge(edge, met, ident):
+    met = " map__edge--met" if met else ""
+    arrow = f"{ident}-arrow-met" if met else f"{ident}-arrow"
+    return f'<path class="map__edge{met}" d="{_rounded(edge.points)}" marker-end="url(#{arrow})"/>'

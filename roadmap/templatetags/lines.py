@@ -1,7 +1,9 @@
-"""`{% milestone_line milestone %}`: a milestone's line (partials.MILESTONE) for the page in the
-context (`page`, whose enrolment and roadmap it reads, and `here`), kept per process
-(roadmap/fragments.py: milestone_line). `page=` names another page object, as the dashboard's
-plan does.
+"""Lines and panels each process keeps rendered (roadmap/fragments.py says by what):
+
+- `{% milestone_line milestone %}`: a milestone's line (partials.MILESTONE) for the page in
+  the context (`page`, whose enrolment and roadmap it reads, and `here`); `page=` names
+  another page object, as the dashboard's plan does;
+- `{% map_panel map %}`: the map's panel (partials.MAP) around a pages.RoadmapMap's drawing.
 """
 
 from django import template
@@ -25,3 +27,8 @@ def milestone_line(context, milestone, page=None):
         context.get("here"),
         context.get("csrf_token"),
     )
+
+
+@register.simple_tag
+def map_panel(drawn):
+    return fragments.map_panel(drawn)

@@ -1,10 +1,10 @@
 """`{% link %}` gives what `{% url %}` gives, reversed once per process
-(roadmap/templatetags/links.py)."""
+(roadmap/links.py)."""
 
 from django.template import engines
 from django.urls import reverse, set_script_prefix
 
-from roadmap.templatetags import links
+from roadmap import links
 
 
 def render(source, **context):

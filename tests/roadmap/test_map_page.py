@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from roadmap import learning, map_layout, pages
+from roadmap import fragments, learning, map_layout, pages, partials
 from roadmap.models import Step
 from tests.factories import bulk_roadmap, enrol, load_roadmap, make_user, roadmap_data
 from tests.roadmap.helpers import enrolled_learner, milestone, tick_url
@@ -191,3 +191,40 @@ def test_the_maps_own_url_shows_only_the_asking_learners_states(client):
     assert links(svg) == ["Step 1.1: Step 0.0", "Step 1.2: Step 0.1"]
     assert "hx-get" not in svg
     assert client.get("/roadmaps/no-such-roadmap/map/").status_code == 404
+
+
+def test_the_pages_map_panel_is_the_panel_its_template_renders(client):
+    """The roadmap page keeps the map's panel per process and puts each drawing in
+    (fragments.map_panel); the map's own URL renders the template whole: the same HTML."""
+    enrolled_learner(client, phases=2, steps=3)
+    for key in (None, "step-0-0-m0", "step-0-0-m1", "step-0-1-m0"):
+        if key:
+            client.post(tick_url(milestone(key)), {"done": "1"})
+        page = client.get("/roadmaps/test-roadmap/").content.decode()
+        alone = client.get("/roadmaps/test-roadmap/map/").content.decode()
+        assert alone.lstrip().startswith('<div id="map"')
+        assert alone.strip() in page
+    client.logout()
+    page = client.get("/roadmaps/test-roadmap/").content.decode()
+    alone = client.get("/roadmaps/test-roadmap/map/").content.decode()
+    assert "map-legend" not in alone
+    assert alone.strip() in page
+
+
+def test_the_map_panel_is_rendered_once_for_all_the_drawings(client, monkeypatch):
+    enrolled_learner(client, phases=2, steps=3)
+    rendered = []
+    render = fragments.render_to_string
+
+    def counting(template, *args, **kwargs):
+        rendered.append(template)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    drawings = set()
+    for key in ("step-0-0-m0", "step-0-0-m1", "step-0-1-m0"):
+        client.post(tick_url(milestone(key)), {"done": "1"})
+        drawings.add(the_map(client))
+
+    assert len(drawings) == 3
+    assert rendered.count(partials.MAP) == 1
