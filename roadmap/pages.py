@@ -521,6 +521,7 @@ class RoadmapFrame:
     hours_total: int
     skills: tuple  # names, by category and name
     enrolled: bool
+    paused: bool
     hide_finished: bool
     preview: bool
     # base.html's menu: whether the visitor is signed in and may curate (the admin link)
@@ -547,6 +548,7 @@ def roadmap_frame(page, user, hide_finished=False, preview=False):
         hours_total=page.hours_total,
         skills=tuple(skill.name for skill in page.skills),
         enrolled=page.enrollment is not None,
+        paused=page.enrollment is not None and page.enrollment.status == Enrollment.Status.PAUSED,
         hide_finished=hide_finished,
         preview=preview,
         signed_in=user is not None and user.is_authenticated,
