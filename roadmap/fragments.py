@@ -214,6 +214,24 @@ def milestone_line(milestone, enrolled, slug, here, token):
     return mark_safe(html if token == CSRF_PLACEHOLDER else html.replace(CSRF_PLACEHOLDER, token))
 
 
+_shown = Kept(8192)  # a few states per step and counts per phase, a few roadmaps: a few MB
+
+
+def shown(fragment):
+    """The HTML of a small fragment without forms (a pages.StepStatus, PhaseProgress,
+    OverallProgress or Announcement: its `template` rendered with the object as `name`).
+
+    Every view after a tick shows a few, and rendering one took as long as the tick's writes.
+    The object holds everything its template reads, and only that, so each process keeps the
+    HTML by the object itself (with the language and time zone): it cannot go stale, and
+    learners at the same point of a roadmap share it (a step's state and count, a phase's).
+    The key adds the site's prefix, which the overall progress's link to the next step holds."""
+    key = (fragment, *versions.rendering(), get_script_prefix())
+    return _shown.through(
+        key, lambda: mark_safe(render_to_string(fragment.template, {fragment.name: fragment}))
+    )
+
+
 _map_panels = Kept(256)  # per roadmap, language and learner or visitor: a few KB each
 _DRAWING = "<!--drawing-->"  # where a kept map panel takes its drawing
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, lru_cache
+from typing import ClassVar
 
 from django.db import connection
 from django.db.models import (
@@ -145,6 +146,113 @@ class StepLine:
     is_next: bool
     needs: tuple  # numbers of the prerequisites not yet done or skipped
     milestones: tuple  # titles, listed in a curator's preview only
+
+
+# Progress as the small fragments every view after a tick shows it: each holds everything its
+# template reads (and only that), so fragments.shown keeps each rendered by the object itself.
+# `oob`: sent out of band, in a tick's (or a skip's) response, to replace the page's copy.
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    """A step's state in words and its milestone count (partials.STEP_STATUS)."""
+
+    template: ClassVar[str] = partials.STEP_STATUS
+    name: ClassVar[str] = "status"
+    key: str
+    state: StepState
+    done: int
+    total: int
+    oob: bool = False
+
+    @classmethod
+    def of(cls, step, oob=False):
+        """Of a step with a state and tally: a PageStep, StepLine, TickedStep or SharedStep."""
+        return cls(step.key, step.state, step.tally.done, step.tally.total, bool(oob))
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    """A phase's bar and counts (partials.PHASE_PROGRESS)."""
+
+    template: ClassVar[str] = partials.PHASE_PROGRESS
+    name: ClassVar[str] = "progress"
+    key: str
+    title: str
+    percent: int
+    done: int
+    skipped: int
+    total: int
+    oob: bool = False
+
+    @classmethod
+    def of(cls, phase, oob=False):
+        """Of a phase with a tally: a PagePhase or TickedPhase."""
+        tally = phase.tally
+        return cls(
+            phase.key,
+            phase.title,
+            tally.percent,
+            tally.done,
+            tally.skipped,
+            tally.total,
+            bool(oob),
+        )
+
+
+@dataclass(frozen=True)
+class OverallProgress:
+    """The learner's progress on the whole roadmap, and their next step
+    (partials.OVERALL_PROGRESS)."""
+
+    template: ClassVar[str] = partials.OVERALL_PROGRESS
+    name: ClassVar[str] = "overall"
+    slug: str
+    percent: int
+    done: int
+    skipped: int
+    remaining: int
+    hours_remaining: float
+    is_complete: bool
+    paused: bool
+    next_key: str = ""
+    next_number: str = ""
+    next_title: str = ""
+    oob: bool = False
+
+    @classmethod
+    def of(cls, page, oob=False):
+        """Of a page with the learner's progress: a RoadmapPage, StepPage or StepProgress."""
+        tally, step = page.progress.overall, page.next_step
+        return cls(
+            slug=page.roadmap.slug,
+            percent=tally.percent,
+            done=tally.done,
+            skipped=tally.skipped,
+            remaining=tally.remaining,
+            hours_remaining=tally.hours_remaining,
+            is_complete=tally.is_complete,
+            paused=page.enrollment.status == Enrollment.Status.PAUSED,
+            next_key=step.key if step else "",
+            next_number=step.number if step else "",
+            next_title=step.title if step else "",
+            oob=bool(oob),
+        )
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What the page's live region says after a change (partials.ANNOUNCER): the new percent,
+    out of band; nothing in a page as first shown."""
+
+    template: ClassVar[str] = partials.ANNOUNCER
+    name: ClassVar[str] = "announcement"
+    percent: int
+    oob: bool = False
+
+    @classmethod
+    def of(cls, page, oob=False):
+        return cls(page.progress.overall.percent, bool(oob))
 
 
 FINISHED = (StepState.DONE, StepState.SKIPPED)
