@@ -252,7 +252,8 @@ class Announcement:
 
     @classmethod
     def of(cls, page, oob=False):
-        return cls(page.progress.overall.percent, bool(oob))
+        # A page as first shown says nothing: one fragment for every percent.
+        return cls(page.progress.overall.percent if oob else 0, bool(oob))
 
 
 FINISHED = (StepState.DONE, StepState.SKIPPED)

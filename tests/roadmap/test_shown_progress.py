@@ -4,6 +4,7 @@ template reads (roadmap/fragments.py: shown): the same HTML as the template rend
 by learners at the same point, and never one learner's numbers on another's page."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
@@ -11,7 +12,7 @@ from django.urls import set_script_prefix
 from django.utils import translation
 
 from roadmap import fragments, pages, partials
-from roadmap.progress import StepState
+from roadmap.progress import StepState, Tally
 from tests.factories import enrol, load_roadmap, make_user, roadmap_data
 from tests.roadmap.helpers import HTMX, milestone, tick_url
 
@@ -117,3 +118,12 @@ def test_learners_at_the_same_point_share_a_status_and_each_sees_their_own_numbe
     assert "1 done · 0 skipped · 5 to go" in overall(bob_tick)
     assert "2 done" in overall(first.get(PAGE).content.decode())
     assert "1 done" in overall(bob.get(PAGE).content.decode())
+
+
+def test_a_pages_announcement_is_one_fragment_whatever_the_percent():
+    def page(done):
+        return SimpleNamespace(progress=SimpleNamespace(overall=Tally(total=10, done=done)))
+
+    assert pages.Announcement.of(page(1)) == pages.Announcement.of(page(2))
+    assert pages.Announcement.of(page(1), oob=True) != pages.Announcement.of(page(2), oob=True)
+    assert "Now 20% complete." in fragments.shown(pages.Announcement.of(page(2), oob=True))
