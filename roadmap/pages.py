@@ -665,6 +665,24 @@ def roadmap_frame(page, user, hide_finished=False, preview=False):
     )
 
 
+@dataclass(frozen=True)
+class DashboardFrame:
+    """What a roadmap's dashboard shows outside its holes (roadmap/fragments.py:
+    render_framed): the roadmap's name and links, and base.html's menu. Its template reads
+    this and nothing else there, and its cache key is this object, whole (versions.frame_key).
+    """
+
+    slug: str
+    title: str
+    # base.html's menu: a learner is signed in; whether they may curate (the admin link)
+    curator: bool
+
+
+def dashboard_frame(roadmap, user):
+    """The frame of a roadmap's dashboard (a DashboardFrame) for this learner."""
+    return DashboardFrame(slug=roadmap.slug, title=roadmap.title, curator=access.is_curator(user))
+
+
 def progress_rows(steps, done, skipped):
     """The StepCounts rows of the one progress arithmetic (roadmap/progress.py) for steps of
     the content (ContentStep or outline.OutlineStep) and the learner's marks."""

@@ -19,6 +19,7 @@ from roadmap import (
     fragments,
     learning,
     pace,
+    pages,
     plan,
     versions,
 )
@@ -78,6 +79,7 @@ def _page(enrollment, here, live=None):
         parts[keys["live"]] = (LIVE, lambda: {**_live(enrollment, board(), here), **placeholder})
     html = fragments.cached_fragments(parts)
     return {
+        "frame": pages.dashboard_frame(enrollment.roadmap, enrollment.user),
         "roadmap": enrollment.roadmap,
         "changes": curation.changes_since_seen(enrollment),
         "live_panel": live or html[keys["live"]],

@@ -90,6 +90,23 @@ def learner_with_progress(client):
     return enrollment
 
 
+def changed_since_seen(enrollment):
+    """A change to the roadmap since the learner last looked: a notice on their pages."""
+    roadmap = enrollment.roadmap
+    curation.record_revision(roadmap)
+    curation.mark_seen(Enrollment.objects.get(pk=enrollment.pk), 1)
+    Milestone.objects.filter(key="step-0-0-m0").update(title="Renamed")
+    versions.content_changed(roadmap.pk)
+    roadmap.refresh_from_db()
+    curation.record_revision(roadmap)
+
+
+def make_curator(user):
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=CURATORS))
+
+
 def test_a_learners_page_framed_is_the_page_rendered_in_one_go(client, unframed):
     enrollment = learner_with_progress(client)
     url = enrollment.roadmap.get_absolute_url()
@@ -119,16 +136,9 @@ def test_every_kind_of_page_framed_is_the_page_rendered_in_one_go(client, unfram
         )
         assert "undo-offer" in client.get(url).text
     elif state == "changes":
-        curation.record_revision(roadmap)
-        curation.mark_seen(Enrollment.objects.get(pk=enrollment.pk), 1)
-        Milestone.objects.filter(key="step-0-0-m0").update(title="Renamed")
-        versions.content_changed(roadmap.pk)
-        roadmap.refresh_from_db()
-        curation.record_revision(roadmap)
+        changed_since_seen(enrollment)
     elif state == "curator":
-        enrollment.user.is_staff = True
-        enrollment.user.save()
-        enrollment.user.groups.add(Group.objects.get(name=CURATORS))
+        make_curator(enrollment.user)
     elif state == "own":
         owner = make_user("owner")
         url = create_own_roadmap(owner, validate(roadmap_data(slug="mine"))).get_absolute_url()
@@ -142,6 +152,48 @@ def test_every_kind_of_page_framed_is_the_page_rendered_in_one_go(client, unfram
         assert "What changed since you last looked" in framed
     if state == "curator":
         assert reverse("admin:index") in framed
+
+
+@pytest.mark.parametrize("state", ["learner", "changes", "curator", "undo offer"])
+def test_a_roadmaps_dashboard_framed_is_the_dashboard_rendered_in_one_go(client, unframed, state):
+    enrollment = learner_with_progress(client)
+    roadmap = enrollment.roadmap
+    url = reverse("roadmap:dashboard-roadmap", args=[roadmap.slug])
+    client.get(url)  # the frame is cached from here on
+    tick(client, "step-1-0-m0")  # a miss, with the frame from the cache
+    if state == "changes":
+        changed_since_seen(enrollment)
+    elif state == "curator":
+        make_curator(enrollment.user)
+    elif state == "undo offer":
+        client.post(
+            reverse("roadmap:step-reset", args=[roadmap.slug, "step-0-0"]), {"confirm": "1"}
+        )
+    framed, whole = both_ways(client, url, unframed)
+    assert framed == whole
+    assert "hole:" not in framed
+    assert "Recent activity" in framed
+    assert f'href="{reverse("sharing:settings", args=[roadmap.slug])}"' in framed
+    if state == "changes":
+        assert "What changed since you last looked" in framed
+    if state == "curator":
+        assert reverse("admin:index") in framed
+    if state == "undo offer":
+        assert "undo-offer" in framed
+
+
+def test_one_dashboard_frame_serves_every_learner_with_their_own_progress(client, frames_rendered):
+    enrollment = learner_with_progress(client)
+    url = reverse("roadmap:dashboard-roadmap", args=[enrollment.roadmap.slug])
+    first = client.get(url).text
+    other = make_user("other")
+    enrol(other, enrollment.roadmap)
+    client.force_login(other)
+    second = client.get(url).text
+
+    assert frames_rendered.count("roadmap/dashboards/roadmap.html") == 1
+    assert "3 milestones ticked" in first
+    assert "0 milestones ticked" in second
 
 
 def test_one_frame_serves_every_learner_with_their_own_progress(client, frames_rendered):
