@@ -251,22 +251,29 @@ def map_panel(drawn):
     return mark_safe(f"{before}{drawn.svg}{after}")
 
 
+_phases = Kept(512)  # phases each process keeps rendered, by their keys: a few MB
+
+
 def prerender_phases(page, partial, extra):
     """Give each phase of a roadmap page its rendered HTML (`phase.html`), cached per phase,
     after prerender_steps: a phase's key holds its steps' keys and what the phase itself
     shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
-    of the partial's context). After a tick only the ticked step's phase is rendered again."""
+    of the partial's context). After a tick only the ticked step's phase is rendered again.
+    A key names its phase's HTML for good, so each process also keeps the phases it used
+    last, and most of a page's phases cost no trip to the cache."""
     current = page.current_phase
     keys = {versions.phase_key(page, phase, current, extra): phase for phase in page.phases}
 
     def context(phase):
         return {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
 
-    html = cached_fragments(
-        {key: (partial, lambda phase=phase: context(phase)) for key, phase in keys.items()}
-    )
+    missing = {}
     for key, phase in keys.items():
-        phase.html = html[key]
+        phase.html = _phases.get(key)
+        if phase.html is None:
+            missing[key] = (partial, lambda phase=phase: context(phase))
+    for key, html in cached_fragments(missing).items():
+        keys[key].html = _phases.keep(key, html)
 
 
 _frames = Kept(256)  # frames each process keeps: per roadmap, language and menu, not learners

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from roadmap import curation, fragments, learning, partials
+from roadmap import curation, fragments, learning, partials, versions
 from roadmap.content import write_roadmap
 from roadmap.content.schema import validate
 from roadmap.models import (
@@ -443,3 +443,23 @@ def test_learners_whose_lines_look_the_same_share_them_and_no_one_else_does(clie
     html = page(client, first)
     assert rendered == ["step-0-0"]
     assert "1 of 3 milestones" in html
+
+
+def test_a_page_after_a_tick_asks_the_cache_only_for_the_phase_that_changed(client, monkeypatch):
+    """Each process keeps the phases it rendered, by their keys (fragments.prerender_phases):
+    after a tick, only the ticked step's phase is looked up in the shared cache, and rendered."""
+    enrollment = enrolled_learner(client, phases=3, steps=2, milestones=2)
+    page(client, enrollment)
+    asked = []
+    get_many = fragments.cache.get_many
+
+    def counting(keys):
+        asked.extend(key for key in keys if key.startswith(versions.PHASE))
+        return get_many(keys)
+
+    monkeypatch.setattr(fragments.cache, "get_many", counting)
+    tick(client, enrollment)
+    html = page(client, enrollment)
+
+    assert len(asked) == 1
+    assert "1 of 2 milestones" in html
