@@ -214,22 +214,26 @@ def milestone_line(milestone, enrolled, slug, here, token):
     return mark_safe(html if token == CSRF_PLACEHOLDER else html.replace(CSRF_PLACEHOLDER, token))
 
 
-_shown = Kept(8192)  # a few states per step and counts per phase, a few roadmaps: a few MB
+_shown = Kept(2048)  # a few states per step and counts per phase, a few roadmaps: a MB or two
 
 
 def shown(fragment):
     """The HTML of a small fragment without forms (a pages.StepStatus, PhaseProgress,
-    OverallProgress or Announcement: its `template` rendered with the object as `name`).
+    OverallProgress or Announcement: its `template` rendered with the object as `name`);
+    kept per process unless its class says `kept = False`.
 
     Every view after a tick shows a few, and rendering one took as long as the tick's writes.
     The object holds everything its template reads, and only that, so each process keeps the
     HTML by the object itself (with the language and time zone): it cannot go stale, and
     learners at the same point of a roadmap share it (a step's state and count, a phase's).
-    The key adds the site's prefix, which the overall progress's link to the next step holds."""
-    key = (fragment, *versions.rendering(), get_script_prefix())
-    return _shown.through(
-        key, lambda: mark_safe(render_to_string(fragment.template, {fragment.name: fragment}))
-    )
+    The key adds the site's prefix, for any link a fragment holds."""
+
+    def render():
+        return mark_safe(render_to_string(fragment.template, {fragment.name: fragment}))
+
+    if not fragment.kept:
+        return render()
+    return _shown.through((fragment, *versions.rendering(), get_script_prefix()), render)
 
 
 _map_panels = Kept(256)  # per roadmap, language and learner or visitor: a few KB each
@@ -251,7 +255,7 @@ def map_panel(drawn):
     return mark_safe(f"{before}{drawn.svg}{after}")
 
 
-_phases = Kept(512)  # phases each process keeps rendered, by their keys: a few MB
+_phases = Kept(128)  # phases each process keeps rendered, by their keys: under a MB
 
 
 def prerender_phases(page, partial, extra):

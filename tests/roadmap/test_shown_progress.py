@@ -127,3 +127,17 @@ def test_a_pages_announcement_is_one_fragment_whatever_the_percent():
     assert pages.Announcement.of(page(1)) == pages.Announcement.of(page(2))
     assert pages.Announcement.of(page(1), oob=True) != pages.Announcement.of(page(2), oob=True)
     assert "Now 20% complete." in fragments.shown(pages.Announcement.of(page(2), oob=True))
+
+
+def test_the_overall_progress_is_rendered_every_time_not_kept(monkeypatch):
+    """It changes with nearly every tick: kept, it would only fill each process's store."""
+    rendered = []
+    render = fragments.render_to_string
+    monkeypatch.setattr(
+        fragments, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
+    )
+    for __ in range(2):
+        fragments.shown(FRAGMENTS[4])
+        fragments.shown(FRAGMENTS[0])
+
+    assert rendered == [partials.OVERALL_PROGRESS, partials.STEP_STATUS, partials.OVERALL_PROGRESS]
