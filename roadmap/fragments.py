@@ -215,24 +215,30 @@ def milestone_line(milestone, enrolled, slug, here, token):
 
 
 _shown = Kept(2048)  # a few states per step and counts per phase, a few roadmaps: a MB or two
+OOB = ' hx-swap-oob="true"'  # what an out-of-band fragment's root says (partials)
 
 
 def shown(fragment):
     """The HTML of a small fragment without forms (a pages.StepStatus, PhaseProgress,
-    OverallProgress or Announcement: its `template` rendered with the object as `name`);
-    kept per process unless its class says `kept = False`.
+    OverallProgress or Announcement: its `template` rendered with the object as `name`).
 
     Every view after a tick shows a few, and rendering one took as long as the tick's writes.
     The object holds everything its template reads, and only that, so each process keeps the
-    HTML by the object itself (with the language and time zone): it cannot go stale, and
-    learners at the same point of a roadmap share it (a step's state and count, a phase's).
-    The key adds the site's prefix, for any link a fragment holds."""
+    HTML by the object itself (with the language, time zone and site prefix): it cannot go
+    stale, and learners at the same point of a roadmap share it (a step's state and count, a
+    phase's). Where out of band changes nothing but the root's attribute (`oob_attribute`),
+    one copy serves both: the page that follows a tick shows the progress the tick's response
+    sent out of band, rendered once."""
+    if fragment.oob_attribute:
+        html = _kept(replace(fragment, oob=True))
+        return html if fragment.oob else mark_safe(html.replace(OOB, "", 1))
+    return _kept(fragment)
 
+
+def _kept(fragment):
     def render():
         return mark_safe(render_to_string(fragment.template, {fragment.name: fragment}))
 
-    if not fragment.kept:
-        return render()
     return _shown.through((fragment, *versions.rendering(), get_script_prefix()), render)
 
 

@@ -149,9 +149,9 @@ class StepLine:
 
 
 # Progress as the small fragments every view after a tick shows it: each holds everything its
-# template reads (and only that), so fragments.shown keeps each rendered by the object itself
-# (where `kept`). `oob`: sent out of band, in a tick's (or a skip's) response, to replace the
-# page's copy.
+# template reads (and only that), so fragments.shown keeps each rendered by the object itself.
+# `oob`: sent out of band, in a tick's (or a skip's) response, to replace the page's copy;
+# `oob_attribute`: all that changes then is the root's hx-swap-oob attribute.
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class StepStatus:
 
     template: ClassVar[str] = partials.STEP_STATUS
     name: ClassVar[str] = "status"
-    kept: ClassVar[bool] = True
+    oob_attribute: ClassVar[bool] = True
     key: str
     state: StepState
     done: int
@@ -179,7 +179,7 @@ class PhaseProgress:
 
     template: ClassVar[str] = partials.PHASE_PROGRESS
     name: ClassVar[str] = "progress"
-    kept: ClassVar[bool] = True
+    oob_attribute: ClassVar[bool] = True
     key: str
     title: str
     percent: int
@@ -210,9 +210,7 @@ class OverallProgress:
 
     template: ClassVar[str] = partials.OVERALL_PROGRESS
     name: ClassVar[str] = "overall"
-    # Its counts move with nearly every tick and seldom match another learner's: kept, it
-    # would only fill each process's store (fragments.shown renders it every time).
-    kept: ClassVar[bool] = False
+    oob_attribute: ClassVar[bool] = True
     slug: str
     percent: int
     done: int
@@ -253,7 +251,7 @@ class Announcement:
 
     template: ClassVar[str] = partials.ANNOUNCER
     name: ClassVar[str] = "announcement"
-    kept: ClassVar[bool] = True
+    oob_attribute: ClassVar[bool] = False  # out of band, it says something
     percent: int
     oob: bool = False
 

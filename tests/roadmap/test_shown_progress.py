@@ -4,6 +4,7 @@ template reads (roadmap/fragments.py: shown): the same HTML as the template rend
 by learners at the same point, and never one learner's numbers on another's page."""
 
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -129,15 +130,23 @@ def test_a_pages_announcement_is_one_fragment_whatever_the_percent():
     assert "Now 20% complete." in fragments.shown(pages.Announcement.of(page(2), oob=True))
 
 
-def test_the_overall_progress_is_rendered_every_time_not_kept(monkeypatch):
-    """It changes with nearly every tick: kept, it would only fill each process's store."""
+def test_the_page_after_a_tick_shows_the_progress_the_tick_sent_rendered_once(monkeypatch):
+    """Out of band, only the root's attribute differs: one kept copy serves the tick's
+    response and the page that follows it."""
     rendered = []
     render = fragments.render_to_string
     monkeypatch.setattr(
         fragments, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
     )
-    for __ in range(2):
-        fragments.shown(FRAGMENTS[4])
-        fragments.shown(FRAGMENTS[0])
+    sent = replace(FRAGMENTS[4], oob=True)
+    tick = fragments.shown(sent)
+    page = fragments.shown(replace(sent, oob=False))
 
-    assert rendered == [partials.OVERALL_PROGRESS, partials.STEP_STATUS, partials.OVERALL_PROGRESS]
+    assert rendered == [partials.OVERALL_PROGRESS]
+    assert 'hx-swap-oob="true"' in tick
+    assert page == tick.replace(' hx-swap-oob="true"', "")
+    assert "hx-swap-oob" not in page
+    # The announcement says something out of band only: two fragments.
+    fragments.shown(pages.Announcement(5, oob=True))
+    fragments.shown(pages.Announcement(0))
+    assert rendered.count(partials.ANNOUNCER) == 2
