@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from roadmap import fragments
 from roadmap.models import Milestone
 from tests.factories import enrol, load_roadmap, make_user, roadmap_data
 
@@ -23,3 +24,16 @@ def milestone(key):
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def fragment_renders(monkeypatch):
+    """The templates roadmap/fragments.py renders from here on, in order (they still render)."""
+    rendered = []
+    render = fragments.render_to_string
+
+    def counting(template, *args, **kwargs):
+        rendered.append(template)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    return rendered

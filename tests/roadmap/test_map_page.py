@@ -6,10 +6,10 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 
-from roadmap import fragments, learning, map_layout, pages, partials
+from roadmap import learning, map_layout, pages, partials
 from roadmap.models import Step
 from tests.factories import bulk_roadmap, enrol, load_roadmap, make_user, roadmap_data
-from tests.roadmap.helpers import enrolled_learner, milestone, tick_url
+from tests.roadmap.helpers import enrolled_learner, fragment_renders, milestone, tick_url
 
 pytestmark = pytest.mark.django_db
 
@@ -213,14 +213,7 @@ def test_the_pages_map_panel_is_the_panel_its_template_renders(client):
 
 def test_the_map_panel_is_rendered_once_for_all_the_drawings(client, monkeypatch):
     enrolled_learner(client, phases=2, steps=3)
-    rendered = []
-    render = fragments.render_to_string
-
-    def counting(template, *args, **kwargs):
-        rendered.append(template)
-        return render(template, *args, **kwargs)
-
-    monkeypatch.setattr(fragments, "render_to_string", counting)
+    rendered = fragment_renders(monkeypatch)
     drawings = set()
     for key in ("step-0-0-m0", "step-0-0-m1", "step-0-1-m0"):
         client.post(tick_url(milestone(key)), {"done": "1"})

@@ -15,7 +15,7 @@ from django.utils import translation
 from roadmap import fragments, pages, partials
 from roadmap.progress import StepState, Tally
 from tests.factories import enrol, load_roadmap, make_user, roadmap_data
-from tests.roadmap.helpers import HTMX, milestone, tick_url
+from tests.roadmap.helpers import HTMX, fragment_renders, milestone, tick_url
 
 pytestmark = pytest.mark.django_db
 PAGE = "/roadmaps/test-roadmap/"
@@ -91,14 +91,7 @@ def test_learners_at_the_same_point_share_a_status_and_each_sees_their_own_numbe
     client, django_user_model, monkeypatch
 ):
     roadmap = load_roadmap(roadmap_data(phases=1, steps=2, milestones=3))
-    rendered = []
-    render = fragments.render_to_string
-
-    def counting(template, *args, **kwargs):
-        rendered.append(template)
-        return render(template, *args, **kwargs)
-
-    monkeypatch.setattr(fragments, "render_to_string", counting)
+    rendered = fragment_renders(monkeypatch)
     first = learner(client, roadmap, "ada")
     first.post(tick_url(milestone("step-0-1-m0")), {"done": "1"}, **HTMX)
     ada = first.post(tick_url(milestone("step-0-0-m0")), {"done": "1"}, **HTMX).content.decode()
@@ -133,11 +126,7 @@ def test_a_pages_announcement_is_one_fragment_whatever_the_percent():
 def test_the_page_after_a_tick_shows_the_progress_the_tick_sent_rendered_once(monkeypatch):
     """Out of band, only the root's attribute differs: one kept copy serves the tick's
     response and the page that follows it."""
-    rendered = []
-    render = fragments.render_to_string
-    monkeypatch.setattr(
-        fragments, "render_to_string", lambda *args: rendered.append(args[0]) or render(*args)
-    )
+    rendered = fragment_renders(monkeypatch)
     sent = replace(FRAGMENTS[4], oob=True)
     tick = fragments.shown(sent)
     page = fragments.shown(replace(sent, oob=False))
