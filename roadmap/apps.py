@@ -10,3 +10,4 @@ class RoadmapConfig(AppConfig):
         from roadmap import versions
 
         versions.connect()
+        versions.release()  # read the sources once, at start-up, not on a first request

@@ -9,7 +9,9 @@ reads a counter reads content at least as new as it. Cached things are keyed by 
 with keys built here only: the content cache (`content_cache_key`), whole pages (`page_key`,
 from `page_versions`) and each step of a roadmap page (`step_key`), stored by
 roadmap/pages.py and roadmap/fragments.py. A change makes new keys: nothing is ever deleted,
-and nothing stale can be served again, on any app server, whatever the cache.
+and nothing stale can be served again, on any app server, whatever the cache. Keys of
+rendered HTML also name the deployment's templates and code (`release`), so a deploy never
+serves HTML an older one rendered.
 
 Learner writes raise their counter themselves, in roadmap/learning.py and roadmap/curation.py
 (most use bulk queries that send no signals) and in the admin (LearnerDataAdmin). Content
@@ -17,9 +19,12 @@ changes are caught by the signals below, plus explicit calls where bulk queries 
 (loader, publishing, admin actions).
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -214,8 +219,46 @@ def rendering():
     return translation.get_language(), timezone.get_current_timezone_name()
 
 
+# What renders cached HTML: the templates and static files (whose hashed names pages link to),
+# translations, and the code that fills the templates; folders of the project (BASE_DIR).
+RELEASE_SOURCES = (
+    "templates",
+    "static",
+    "locale",
+    "config",
+    "accounts",
+    "roadmap",
+    "reminders",
+    "sharing",
+)
+
+
+@functools.cache
+def release():
+    """A digest of this deployment's RELEASE_SOURCES, worked out once per process.
+
+    Every key of rendered HTML holds it (`_digest`): a key names what a fragment is rendered
+    from, and the templates and code are part of that. So a deploy that changes a partial's
+    markup, or the code that fills it, never meets the fragments an older deploy left in a
+    shared cache (Redis outlives app servers), and during a rolling deploy each server serves
+    its own release's. Each process's own stores (roadmap/kept.py) start empty with the new
+    code, so their keys do not need it."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    files = (
+        path
+        for folder in RELEASE_SOURCES
+        for path in (root / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def _digest(kind, parts):
-    parts = [*parts, *rendering()]
+    parts = [*parts, *rendering(), release()]
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
