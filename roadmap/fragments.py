@@ -135,19 +135,22 @@ def _response(request, segments, deflated, status):
     """The page with this response's token; gzip-spliced when the page was compressed and
     the request accepts gzip, plain otherwise (`segments`, or inflated from `deflated`)."""
     token = get_token(request).encode()
-    if (
+    gzipped = (
         deflated is not None
         and len(token) == deflated.secret_length
         and encoding.accepts_gzip(request)
-    ):
-        response = HttpResponse(encoding.gzip_body(deflated, token), status=status)
-        response.headers["Content-Encoding"] = "gzip"
+    )
+    if gzipped:
+        body = encoding.gzip_body(deflated, token)
     else:
         if segments is None:
             segments = encoding.inflate_segments(deflated)
-        response = HttpResponse(token.join(segments), status=status)
+        body = token.join(segments)
+    response = HttpResponse(body, status=status)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))
-    response.headers["Content-Length"] = str(len(response.content))
+    response.headers["Content-Length"] = str(len(body))
     return response
 
 
@@ -167,20 +170,16 @@ def prerender_steps(page, partial):
     rendered by render_page.
     """
     local = (versions.content_key(page.roadmap), *versions.rendering())
-    missing = {}
-    for step in page.steps():
-        kept = _lines.get((local, step.line))
-        if kept is not None:
-            step.html_key, step.html = kept
-            continue
-        step.html_key = versions.step_key(page.roadmap, step.line)
-        missing[step.html_key] = step
-    html = cached_fragments(
-        {key: (partial, lambda step=step: {"step": step.line}) for key, step in missing.items()}
+    shown = kept_fragments(
+        _lines,
+        page.steps(),
+        kept_key=lambda step: (local, step.line),
+        cache_key=lambda step: versions.step_key(page.roadmap, step.line),
+        template=partial,
+        context=lambda step: {"step": step.line},
     )
-    for key, step in missing.items():
-        step.html = html[key]
-        _lines.keep((local, step.line), (key, step.html))
+    for step, (key, html) in shown.items():
+        step.html_key, step.html = key, html
 
 
 _milestone_lines = Kept(8192)  # milestones' lines each process keeps rendered: a few MB
@@ -198,18 +197,19 @@ def milestone_line(milestone, enrolled, slug, here, token):
     in: a page render_page fills in keeps the placeholder; a response rendered with the
     request (a tick's) gets its own token; no token (no request) renders no line from here.
     """
-    key = (milestone, bool(enrolled), slug, here or "", get_script_prefix())
-    context = {
-        "milestone": milestone,
-        "page": {"enrollment": enrolled, "roadmap": {"slug": slug}},
-        "here": here,
-    }
+
+    def render(**token):
+        context = {
+            "milestone": milestone,
+            "page": {"enrollment": enrolled, "roadmap": {"slug": slug}},
+            "here": here,
+        }
+        return render_to_string(partials.MILESTONE, {**context, **token})
+
     if not token or token == "NOTPROVIDED":
-        return render_to_string(partials.MILESTONE, context)
-    html = _milestone_lines.through(
-        key,
-        lambda: render_to_string(partials.MILESTONE, {**context, "csrf_token": CSRF_PLACEHOLDER}),
-    )
+        return render()
+    key = (milestone, bool(enrolled), slug, here or "", get_script_prefix())
+    html = _milestone_lines.through(key, lambda: render(csrf_token=CSRF_PLACEHOLDER))
     token = str(token)
     return mark_safe(html if token == CSRF_PLACEHOLDER else html.replace(CSRF_PLACEHOLDER, token))
 
@@ -265,25 +265,31 @@ _phases = Kept(128)  # phases each process keeps rendered, by their keys: under 
 
 
 def prerender_phases(page, partial, extra):
-    """Give each phase of a roadmap page its rendered HTML (`phase.html`), cached per phase,
+    """Give each phase of a roadmap page its rendered HTML (`phase.html`, and all of them
+    joined in `page.outline`, which the page's template shows as it is), cached per phase,
     after prerender_steps: a phase's key holds its steps' keys and what the phase itself
     shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
     of the partial's context). After a tick only the ticked step's phase is rendered again.
     A key names its phase's HTML for good, so each process also keeps the phases it used
     last, and most of a page's phases cost no trip to the cache."""
     current = page.current_phase
-    keys = {versions.phase_key(page, phase, current, extra): phase for phase in page.phases}
-
-    def context(phase):
-        return {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
-
-    missing = {}
-    for key, phase in keys.items():
-        phase.html = _phases.get(key)
-        if phase.html is None:
-            missing[key] = (partial, lambda phase=phase: context(phase))
-    for key, html in cached_fragments(missing).items():
-        keys[key].html = _phases.keep(key, html)
+    keys = {phase: versions.phase_key(page, phase, current, extra) for phase in page.phases}
+    shown = kept_fragments(
+        _phases,
+        page.phases,
+        kept_key=keys.get,
+        cache_key=keys.get,
+        template=partial,
+        context=lambda phase: {
+            "page": page,
+            "phase": phase,
+            "csrf_token": CSRF_PLACEHOLDER,
+            **extra,
+        },
+    )
+    for phase, (__, html) in shown.items():
+        phase.html = html
+    page.outline = mark_safe("".join(phase.html for phase in page.phases))
 
 
 _frames = Kept(256)  # frames each process keeps: per roadmap, language and menu, not learners
@@ -335,6 +341,29 @@ def _find_hole_nodes(compiled):
         for extends in each.nodelist.get_nodes_by_type(ExtendsNode):
             todo.append(each.engine.get_template(extends.parent_name.resolve(Context())))
     return nodes
+
+
+def kept_fragments(store, items, kept_key, cache_key, template, context):
+    """{item: (cache key, HTML)}: each item's fragment (`template` rendered with
+    `context(item)`) from this process's `store` (a Kept) under `kept_key(item)`, else from
+    the shared cache under `cache_key(item)` (all of a page's missing ones in one call,
+    cached_fragments), else rendered; kept in `store` either way. A kept key names its
+    fragment for good (the object the template reads, with what else the HTML depends on),
+    so most items cost neither a cache key nor a trip to the cache. The outline's lines and
+    phases and the history's entries go through here."""
+    shown, missing = {}, {}
+    for item in items:
+        kept = store.get(kept_key(item))
+        if kept is None:
+            missing[cache_key(item)] = item
+        else:
+            shown[item] = kept
+    html = cached_fragments(
+        {key: (template, lambda item=item: context(item)) for key, item in missing.items()}
+    )
+    for key, item in missing.items():
+        shown[item] = store.keep(kept_key(item), (key, html[key]))
+    return shown
 
 
 def cached_fragments(parts):

@@ -46,19 +46,12 @@ def entries_html(entries):
     HistoryEntry names its HTML for good), so most entries cost neither a key nor a cache
     call."""
     local = versions.rendering()
-    html, missing = {}, {}
-    for entry in entries:
-        kept = _entries.get((local, entry))
-        if kept is None:
-            missing[versions.history_key(entry)] = entry
-        else:
-            html[entry] = kept
-    rendered = fragments.cached_fragments(
-        {
-            key: (partials.HISTORY_ENTRY, lambda entry=entry: {"entry": entry})
-            for key, entry in missing.items()
-        }
+    shown = fragments.kept_fragments(
+        _entries,
+        entries,
+        kept_key=lambda entry: (local, entry),
+        cache_key=versions.history_key,
+        template=partials.HISTORY_ENTRY,
+        context=lambda entry: {"entry": entry},
     )
-    for key, entry in missing.items():
-        html[entry] = _entries.keep((local, entry), rendered[key])
-    return mark_safe("".join(html[entry] for entry in entries))
+    return mark_safe("".join(shown[entry][1] for entry in entries))

@@ -403,6 +403,10 @@ class Enrollment(models.Model):
     def has_left(self):
         return self.status == self.Status.LEFT
 
+    @property
+    def is_paused(self):
+        return self.status == self.Status.PAUSED
+
 
 class MilestoneProgress(models.Model):
     """A learner's state on one milestone; the row outlives unticking so history survives."""

@@ -236,7 +236,7 @@ class OverallProgress:
             remaining=tally.remaining,
             hours_remaining=tally.hours_remaining,
             is_complete=tally.is_complete,
-            paused=page.enrollment.status == Enrollment.Status.PAUSED,
+            paused=page.enrollment.is_paused,
             next_key=step.key if step else "",
             next_number=step.number if step else "",
             next_title=step.title if step else "",
@@ -368,6 +368,7 @@ class RoadmapPage:
     history: list | None = None
     changes: tuple = (0, [])  # (latest revision number, what changed since the learner looked)
     content: PageContent | None = None
+    outline: str = ""  # every phase's HTML, joined (fragments.prerender_phases)
 
     @cached_property
     def map(self):
@@ -662,7 +663,7 @@ def roadmap_frame(page, user, hide_finished=False, preview=False):
         hours_total=page.hours_total,
         skills=tuple(skill.name for skill in page.skills),
         enrolled=page.enrollment is not None,
-        paused=page.enrollment is not None and page.enrollment.status == Enrollment.Status.PAUSED,
+        paused=page.enrollment is not None and page.enrollment.is_paused,
         hide_finished=hide_finished,
         preview=preview,
         signed_in=user is not None and user.is_authenticated,

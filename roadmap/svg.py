@@ -307,6 +307,7 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
     done = {key for key, mark in marks.items() if mark in (StepMark.DONE, StepMark.SKIPPED)}
     language = get_language()
     defs, bands, labels, openings = _layers(geometry.bands, ident, bool(marks), language)
+    openings = dict(openings)
     edges = "".join(_edge(edge, edge.source in done, ident) for edge in geometry.edges)
     groups = {key: [] for key in openings}
     for node in geometry.nodes:
@@ -327,9 +328,10 @@ def roadmap_map(geometry, label, ident, hrefs, marks=None, next_key=None):
 
 @functools.lru_cache(maxsize=256)  # per roadmap content, language and marked or not
 def _layers(bands, ident, marked, language):
-    """(icon and arrow definitions, phase bands, phase labels, {phase key: its group's
-    opening tag}) of a map: none of them follows progress."""
-    rects, labels, openings = [], [], {}
+    """(icon and arrow definitions, phase bands, phase labels, (phase key, its group's
+    opening tag) of each phase) of a map: none of them follows progress. Immutable, as every
+    caller shares it."""
+    rects, labels, openings = [], [], []
     for band in bands:
         rects.append(
             f'<rect class="map__band" x="{band.x}" y="{band.y}" width="{band.w}" '
@@ -345,10 +347,11 @@ def _layers(bands, ident, marked, language):
                 band.title,
             )
         )
-        openings[band.key] = format_html(
+        opening = format_html(
             '<g role="group" aria-label="{}">',
             _("Phase %(number)s: %(title)s") % {"number": band.number, "title": band.title},
         )
+        openings.append((band.key, opening))
     defs = "".join(
         f'<marker id="{ident}-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path class="map__arrowhead{extra}" '
@@ -360,7 +363,7 @@ def _layers(bands, ident, marked, language):
             mark_icon(mark, 17, 16).replace("<g ", f'<g id="{ident}-{mark}" ', 1)
             for mark in StepMark
         )
-    return defs, "".join(rects), "".join(labels), openings
+    return defs, "".join(rects), "".join(labels), tuple(openings)
 
 
 @functools.lru_cache(maxsize=8192)  # a few hundred arrows per roadmap, met or not
