@@ -25,7 +25,8 @@ what else the cores are doing meanwhile.
 
 Checks, each making the exit status non-zero when it fails:
 - every answer is a 200, every tick response shows the state asked for, and every page shows
-  exactly the milestones the learner has had acknowledged (no stale page);
+  exactly the milestones the learner has had acknowledged when it arrived (no stale page;
+  pages are checked between slices, not between requests: see Learner.check_pages);
 - integrity, as bench/load.py: at the end the database holds exactly the milestones each
   learner believes done, one activity-log entry per acknowledged change, and no duplicate
   progress rows;
@@ -72,6 +73,7 @@ class Learner:
         self.doubtful = set()  # milestones whose tick failed: state unknown
         self.changes = 0  # acknowledged ticks and unticks, each a real change
         self.loops = 0
+        self.pages = []  # (body, gzipped, done, doubtful) of pages not yet checked
 
     def prepare(self, milestones, done):
         """Log in; `milestones`: the roadmap's milestone ids in roadmap order, `done`: those
@@ -119,21 +121,28 @@ class Learner:
             (self.done.add if tick else self.done.discard)(pk)
             self.changes += 1
         answer = self.call("roadmap", "GET", ROADMAP_PAGE, headers={"Accept-Encoding": "gzip"})
-        if answer is None:
-            return
-        body = answer[1]
-        if answer[0].get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        # The page shows the overall percent, and the next step's milestones to tick.
-        html = body.decode()
-        forms = {int(pk): value == "0" for __, pk, value in FORM.findall(html)}
-        shown = PERCENT.search(html)
-        percent = len(self.done) * 100 // len(self.forms)
-        wrong = any(
-            done != (pk in self.done) for pk, done in forms.items() if pk not in self.doubtful
-        )
-        if wrong or not shown or (not self.doubtful and int(shown[1]) != percent):
-            self.stale += 1
+        if answer is not None:
+            gzipped = answer[0].get("Content-Encoding") == "gzip"
+            state = frozenset(self.done), frozenset(self.doubtful)
+            self.pages.append((answer[1], gzipped, *state))
+
+    def check_pages(self):
+        """Check the pages this learner received since the last check against what it
+        believed done when each arrived: between slices, so that no learner holds the
+        client's interpreter (decompressing and searching a page) while another's answer
+        waits to be read and its connection closed, which the server's worker waits for."""
+        for body, gzipped, done, doubtful in self.pages:  # as the learner knew them then
+            html = (gzip.decompress(body) if gzipped else body).decode()
+            # The page shows the overall percent, and the next step's milestones to tick.
+            forms = {int(pk): value == "0" for __, pk, value in FORM.findall(html)}
+            shown = PERCENT.search(html)
+            percent = len(done) * 100 // len(self.forms)
+            wrong = any(
+                is_done != (pk in done) for pk, is_done in forms.items() if pk not in doubtful
+            )
+            if wrong or not shown or (not doubtful and int(shown[1]) != percent):
+                self.stale += 1
+        self.pages.clear()
 
 
 def server_cpu(master, database):
@@ -179,6 +188,8 @@ def in_turns(learners, port, size, args, measure=lambda: [0.0, 0.0]):
         active_wall += time.perf_counter() - began
         cpu += time.process_time() - process
         after = measure()
+        for learner in learners:
+            learner.check_pages()
         active_cpu = [
             total + now - then for total, now, then in zip(active_cpu, after, before, strict=True)
         ]
