@@ -27,3 +27,4 @@ OUTLINE_PHASE = "roadmap/partials/outline_phase.html"  # cached per phase (fragm
 PHASE_RESPONSE = "roadmap/partials/phase_response.html"
 COMMITMENT = "roadmap/partials/commitment.html"
 MAP = "roadmap/partials/map.html"
+MAP_RESPONSE = "roadmap/partials/map_response.html"  # the map's own URL: MAP, kept

@@ -92,7 +92,7 @@ def roadmap_map(request, slug):
         )
         return {"map": page.map}
 
-    return fragments.render_page(request, partials.MAP, context, key)
+    return fragments.render_page(request, partials.MAP_RESPONSE, context, key)
 
 
 @require_safe

@@ -221,3 +221,14 @@ def test_the_map_panel_is_rendered_once_for_all_the_drawings(client, monkeypatch
 
     assert len(drawings) == 3
     assert rendered.count(partials.MAP) == 1
+
+
+def test_the_maps_own_url_shares_the_pages_kept_panel(client, monkeypatch):
+    enrolled_learner(client, phases=2, steps=3)
+    client.get("/roadmaps/test-roadmap/")  # the page keeps the map's panel
+    rendered = fragment_renders(monkeypatch)
+
+    alone = client.get("/roadmaps/test-roadmap/map/").content.decode()
+
+    assert alone.lstrip().startswith('<div id="map"')
+    assert partials.MAP not in rendered
