@@ -198,13 +198,13 @@ def milestone_line(milestone, enrolled, slug, here, token):
     request (a tick's) gets its own token; no token (no request) renders no line from here.
     """
 
-    def render(**token):
+    def render(**extra):
         context = {
             "milestone": milestone,
             "page": {"enrollment": enrolled, "roadmap": {"slug": slug}},
             "here": here,
         }
-        return render_to_string(partials.MILESTONE, {**context, **token})
+        return render_to_string(partials.MILESTONE, {**context, **extra})
 
     if not token or token == "NOTPROVIDED":
         return render()
