@@ -178,8 +178,8 @@ def prerender_steps(page, partial):
         template=partial,
         context=lambda step: {"step": step.line},
     )
-    for step, (key, html) in shown.items():
-        step.html_key, step.html = key, html
+    for step, html in shown.items():
+        step.html = html
 
 
 _milestone_lines = Kept(8192)  # milestones' lines each process keeps rendered: a few MB
@@ -261,35 +261,58 @@ def map_panel(drawn):
     return mark_safe(f"{before}{drawn.svg}{after}")
 
 
-_phases = Kept(128)  # phases each process keeps rendered, by their keys: under a MB
+_phase_parts = Kept(256)  # per phase, tally and page variant, not learners: 2-3 KB each
+_STEPS = "<!--steps-->"  # where a phase's kept parts take its steps' lines
 
 
 def prerender_phases(page, partial, extra):
-    """Give each phase of a roadmap page its rendered HTML (`phase.html`, and all of them
-    joined in `page.outline`, which the page's template shows as it is), cached per phase,
-    after prerender_steps: a phase's key holds its steps' keys and what the phase itself
-    shows (its tally, whether it is the current phase and all skipped, and `extra`, the rest
-    of the partial's context). After a tick only the ticked step's phase is rendered again.
-    A key names its phase's HTML for good, so each process also keeps the phases it used
-    last, and most of a page's phases cost no trip to the cache."""
+    """Give each phase of a roadmap page its HTML (`phase.html`, and all of them joined in
+    `page.outline`, which the page's template shows as it is), after prerender_steps: the
+    steps' lines, between the phase's own parts (its heading, bar and forms, `partial`
+    rendered with the lines left out), which each process keeps rendered.
+
+    The parts read the phase's content, its tally, whether it is the current phase and all
+    skipped, whether a learner is enrolled, and `extra` (the rest of the partial's context),
+    and are kept by exactly those (with the language, time zone, site prefix and release):
+    learners at the same point share them, and after a tick only the ticked phase's parts
+    are rendered, where its new tally is new to this process. Joining the lines costs less
+    than looking a whole phase up by a key made of them."""
     current = page.current_phase
-    keys = {phase: versions.phase_key(page, phase, current, extra) for phase in page.phases}
-    shown = kept_fragments(
-        _phases,
-        page.phases,
-        kept_key=keys.get,
-        cache_key=keys.get,
-        template=partial,
-        context=lambda phase: {
-            "page": page,
-            "phase": phase,
-            "csrf_token": CSRF_PLACEHOLDER,
-            **extra,
-        },
+    local = (
+        versions.content_key(page.roadmap),
+        *versions.rendering(),
+        get_script_prefix(),
+        versions.release(),
+        page.enrollment is not None,
+        tuple(sorted(extra.items())),
     )
-    for phase, (__, html) in shown.items():
-        phase.html = html
+    for phase in page.phases:
+        is_current = current is not None and current.pk == phase.pk
+        key = (local, phase.pk, is_current, phase.all_skipped, phase.tally)
+        before, after = _phase_parts.through(
+            key, lambda phase=phase: _phase_around(page, phase, partial, extra)
+        )
+        # As the partial's own loop shows them (hide_finished leaves finished steps out).
+        lines = (
+            step.html
+            for step in phase.steps
+            if not (extra.get("hide_finished") and step.is_finished)
+        )
+        phase.html = mark_safe(before + "".join(lines) + after)
     page.outline = mark_safe("".join(phase.html for phase in page.phases))
+
+
+def _phase_around(page, phase, partial, extra):
+    """(the phase's HTML before its steps' lines, after them)."""
+    context = {
+        "page": page,
+        "phase": phase,
+        "csrf_token": CSRF_PLACEHOLDER,
+        "steps_html": mark_safe(_STEPS),
+        **extra,
+    }
+    before, after = render_to_string(partial, context).split(_STEPS)
+    return before, after
 
 
 _frames = Kept(256)  # frames each process keeps: per roadmap, language and menu, not learners
@@ -344,13 +367,13 @@ def _find_hole_nodes(compiled):
 
 
 def kept_fragments(store, items, kept_key, cache_key, template, context):
-    """{item: (cache key, HTML)}: each item's fragment (`template` rendered with
+    """{item: HTML}: each item's fragment (`template` rendered with
     `context(item)`) from this process's `store` (a Kept) under `kept_key(item)`, else from
     the shared cache under `cache_key(item)` (all of a page's missing ones in one call,
     cached_fragments), else rendered; kept in `store` either way. A kept key names its
     fragment for good (the object the template reads, with what else the HTML depends on),
     so most items cost neither a cache key nor a trip to the cache. The outline's lines and
-    phases and the history's entries go through here."""
+    the history's entries go through here."""
     shown, missing = {}, {}
     for item in items:
         kept = store.get(kept_key(item))
@@ -362,7 +385,7 @@ def kept_fragments(store, items, kept_key, cache_key, template, context):
         {key: (template, lambda item=item: context(item)) for key, item in missing.items()}
     )
     for key, item in missing.items():
-        shown[item] = store.keep(kept_key(item), (key, html[key]))
+        shown[item] = store.keep(kept_key(item), html[key])
     return shown
 
 

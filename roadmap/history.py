@@ -54,4 +54,4 @@ def entries_html(entries):
         template=partials.HISTORY_ENTRY,
         context=lambda entry: {"entry": entry},
     )
-    return mark_safe("".join(shown[entry][1] for entry in entries))
+    return mark_safe("".join(shown[entry] for entry in entries))

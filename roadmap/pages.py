@@ -280,7 +280,6 @@ class PageStep:
     note: str = ""
     links: tuple = ()
     html: str = ""  # the outline line, rendered or from the cache (fragments.prerender_steps)
-    html_key: str = ""  # its cache key (versions.step_key)
 
     pk = property(lambda self: self.content.pk)
     phase_id = property(lambda self: self.content.phase_id)

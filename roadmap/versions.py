@@ -209,7 +209,7 @@ def page_versions(slug, user):
 # Key kinds, renamed when what is stored changes shape (now: a page kept compressed only,
 # config/encoding.py: Deflated, or its plain segments; NUL placeholders; roadmap/fragments.py),
 # so a shared cache never hands a new server an old entry.
-PAGE, STEP, PHASE, HISTORY, FRAME = "page:3", "step:3", "phase:2", "history:1", "frame:1"
+PAGE, STEP, HISTORY, FRAME = "page:3", "step:3", "history:1", "frame:1"
 DAY = "learner-day:1"
 LIVE, ACTIVITY, CHARTS = "dashboard-live:1", "dashboard-activity:1", "dashboard-charts:1"
 
@@ -363,15 +363,3 @@ def connect():
         post_delete.connect(_content_saved, sender=model, dispatch_uid=f"content-{model.__name__}")
     for through in (Step.skills.through, Step.requires.through):
         m2m_changed.connect(_step_links_changed, sender=through, dispatch_uid=f"m2m-{through}")
-
-
-def phase_key(page, phase, current, extra):
-    """The cache key of one phase's HTML on a roadmap page (roadmap/fragments.py), after its
-    steps' keys are known: those keys, and what the phase itself shows (its tally, whether it
-    is the current phase and all skipped, and `extra`, the rest of the partial's context)."""
-    parts = [*content_key(page.roadmap), phase.pk, sorted(extra.items())]
-    parts += [[step.html_key for step in phase.steps], current and current.pk]
-    if page.enrollment is not None:
-        parts += [page.enrollment.pk, page.enrollment.created_at, phase.all_skipped]
-        parts.append((phase.tally.total, phase.tally.done, phase.tally.skipped))
-    return _digest(PHASE, parts)

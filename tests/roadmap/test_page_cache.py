@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from roadmap import curation, fragments, learning, partials, versions
+from roadmap import curation, fragments, learning, partials
 from roadmap.content import write_roadmap
 from roadmap.content.schema import validate
 from roadmap.models import (
@@ -23,7 +23,7 @@ from roadmap.models import (
     StepSkip,
 )
 from tests.factories import enrol, load_roadmap, make_user, roadmap_data
-from tests.roadmap.helpers import enrolled_learner, milestone, tick_url
+from tests.roadmap.helpers import enrolled_learner, fragment_renders, milestone, tick_url
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = "roadmap:dashboard-roadmap"
@@ -445,21 +445,28 @@ def test_learners_whose_lines_look_the_same_share_them_and_no_one_else_does(clie
     assert "1 of 3 milestones" in html
 
 
-def test_a_page_after_a_tick_asks_the_cache_only_for_the_phase_that_changed(client, monkeypatch):
-    """Each process keeps the phases it rendered, by their keys (fragments.prerender_phases):
-    after a tick, only the ticked step's phase is looked up in the shared cache, and rendered."""
-    enrollment = enrolled_learner(client, phases=3, steps=2, milestones=2)
-    page(client, enrollment)
-    asked = []
-    get_many = fragments.cache.get_many
+def phase_percents(html):
+    """Each phase's percent, as its heading shows it."""
+    return re.findall(r'<span class="meta">(\d+)% · ', html)
 
-    def counting(keys):
-        asked.extend(key for key in keys if key.startswith(versions.PHASE))
-        return get_many(keys)
 
-    monkeypatch.setattr(fragments.cache, "get_many", counting)
-    tick(client, enrollment)
-    html = page(client, enrollment)
+def test_a_page_after_a_tick_renders_only_the_ticked_phase_around_its_lines(client, monkeypatch):
+    """Each process keeps each phase's parts around its steps' lines by what they show
+    (fragments.prerender_phases): after a tick only the ticked phase's parts are rendered
+    again, and a learner at the same point as another renders none, yet sees their own."""
+    first = enrolled_learner(client, phases=3, steps=2, milestones=2)
+    page(client, first)
+    rendered = fragment_renders(monkeypatch)
 
-    assert len(asked) == 1
+    tick(client, first)
+    html = page(client, first)
+    assert rendered.count(partials.OUTLINE_PHASE) == 1
+    assert phase_percents(html) == ["25", "0", "0"]
     assert "1 of 2 milestones" in html
+
+    client.force_login(enrol(make_user("second"), first.roadmap).user)
+    rendered.clear()
+    assert phase_percents(page(client, first)) == ["0", "0", "0"]  # kept: the first's start
+    tick(client, first)
+    assert phase_percents(page(client, first)) == ["25", "0", "0"]
+    assert partials.OUTLINE_PHASE not in rendered
