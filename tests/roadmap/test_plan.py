@@ -199,6 +199,11 @@ def test_weekly_plan_runs_the_same_queries_for_any_roadmap_size(size, django_ass
 def test_eleven_milestones_ticked_in_two_minutes_on_the_first_day_leave_the_planned_pace():
     roadmap = load_roadmap(roadmap_data(phases=2, steps=3, milestones=2))
     enrollment = _enrolled(roadmap, weekly_hours=10)
+    # Enrolled at noon, so the two minutes of ticks stay on the first day whatever the clock
+    # says when the test runs (from 23:58 UTC they crossed into the next day).
+    yesterday = datetime.combine(date.today() - timedelta(days=1), datetime.min.time(), UTC)
+    Enrollment.objects.filter(pk=enrollment.pk).update(created_at=yesterday + timedelta(hours=12))
+    enrollment.refresh_from_db()
 
     start = enrollment.created_at + timedelta(minutes=1)
     for k, milestone in enumerate(Milestone.objects.filter(roadmap=roadmap)[:11]):
