@@ -242,8 +242,17 @@ def _kept(fragment):
     return _shown.through((fragment, *versions.rendering(), get_script_prefix()), render)
 
 
+_SLOT = "<!--slot-->"  # where parts kept around something that changes more often take it
+
+
+def _around(template, context):
+    """(the HTML before the slot, after it) of `template` rendered with `context`, which puts
+    _SLOT in the one place the parts are kept around (map_panel, prerender_phases)."""
+    before, after = render_to_string(template, context).split(_SLOT)
+    return before, after
+
+
 _map_panels = Kept(256)  # per roadmap, language and learner or visitor: a few KB each
-_DRAWING = "<!--drawing-->"  # where a kept map panel takes its drawing
 
 
 def map_panel(drawn):
@@ -254,15 +263,13 @@ def map_panel(drawn):
     key = (replace(drawn, svg=""), *versions.rendering())
 
     def render():
-        slot = replace(drawn, svg=mark_safe(_DRAWING))
-        return tuple(render_to_string(drawn.template, {"map": slot}).split(_DRAWING))
+        return _around(drawn.template, {"map": replace(drawn, svg=mark_safe(_SLOT))})
 
     before, after = _map_panels.through(key, render)
     return mark_safe(f"{before}{drawn.svg}{after}")
 
 
 _phase_parts = Kept(256)  # per phase, tally and page variant, not learners: 2-3 KB each
-_STEPS = "<!--steps-->"  # where a phase's kept parts take its steps' lines
 
 
 def prerender_phases(page, partial, extra):
@@ -286,33 +293,20 @@ def prerender_phases(page, partial, extra):
         page.enrollment is not None,
         tuple(sorted(extra.items())),
     )
+    hide_finished = extra.get("hide_finished")
+
+    def render(phase):
+        context = {"page": page, "phase": phase, "csrf_token": CSRF_PLACEHOLDER, **extra}
+        return _around(partial, {**context, "steps_html": mark_safe(_SLOT)})
+
     for phase in page.phases:
         is_current = current is not None and current.pk == phase.pk
         key = (local, phase.pk, is_current, phase.all_skipped, phase.tally)
-        before, after = _phase_parts.through(
-            key, lambda phase=phase: _phase_around(page, phase, partial, extra)
-        )
+        before, after = _phase_parts.through(key, lambda phase=phase: render(phase))
         # As the partial's own loop shows them (hide_finished leaves finished steps out).
-        lines = (
-            step.html
-            for step in phase.steps
-            if not (extra.get("hide_finished") and step.is_finished)
-        )
+        lines = (step.html for step in phase.steps if not (hide_finished and step.is_finished))
         phase.html = mark_safe(before + "".join(lines) + after)
     page.outline = mark_safe("".join(phase.html for phase in page.phases))
-
-
-def _phase_around(page, phase, partial, extra):
-    """(the phase's HTML before its steps' lines, after them)."""
-    context = {
-        "page": page,
-        "phase": phase,
-        "csrf_token": CSRF_PLACEHOLDER,
-        "steps_html": mark_safe(_STEPS),
-        **extra,
-    }
-    before, after = render_to_string(partial, context).split(_STEPS)
-    return before, after
 
 
 _frames = Kept(256)  # frames each process keeps: per roadmap, language and menu, not learners
