@@ -36,7 +36,14 @@ def recent_activity(enrollment, limit=HISTORY_LENGTH):
     ]
 
 
-_entries = Kept(2048)  # entries' HTML each process keeps: a few hundred KB
+# Entries' HTML each process keeps, with their keys: about 1.4 KB an entry, so about 360 KB.
+# A page shows HISTORY_LENGTH entries, so this holds the histories of the 17 or so learners a
+# process served last; anyone else's entries come from the shared cache in one call. It was
+# 2048 (about 2.9 MB): under bench/active.py each tick adds an entry, the store filled up with
+# entries no page showed any more, and glibc's heap, fragmented by the requests in between,
+# held about three times their size, which took a worker from +16% to +25% resident memory.
+HISTORY_KEPT = 256
+_entries = Kept(HISTORY_KEPT)
 
 
 def entries_html(entries):

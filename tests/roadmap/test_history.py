@@ -1,10 +1,15 @@
 """The learner's history on a roadmap: shown on the page, refreshed after every htmx change."""
 
+import sys
+from dataclasses import astuple
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from roadmap.history import HISTORY_LENGTH
+from roadmap import history
+from roadmap.history import HISTORY_KEPT, HISTORY_LENGTH, HistoryEntry, entries_html
 from roadmap.models import Activity
 from tests.factories import bulk_roadmap, enrol, make_user
 from tests.roadmap.helpers import HTMX, enrolled_learner, milestone, tick_url
@@ -110,3 +115,30 @@ def test_the_history_runs_a_constant_number_of_queries(client, size, django_asse
     with django_assert_max_num_queries(4):
         response = client.get(reverse("roadmap:history", args=[roadmap.slug]))
     assert response.status_code == 200
+
+
+def test_the_entries_a_process_keeps_stay_within_half_a_megabyte():
+    # Each tick adds an entry; a process serving many learners must not keep every one it
+    # ever rendered (bench/active.py's memory check failed on that).
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    entries = [
+        HistoryEntry(
+            pk,
+            Activity.Kind.TICKED,
+            start + timedelta(minutes=pk),
+            f"Milestone {pk}: read the chapter on gradient descent",
+            "Linear models and optimisation",
+        )
+        for pk in range(1, 3001)
+    ]
+    for first in range(0, len(entries), HISTORY_LENGTH):
+        entries_html(entries[first : first + HISTORY_LENGTH])
+
+    kept = history._entries._values
+    size = sum(
+        sys.getsizeof(html) + sum(sys.getsizeof(text) for text in astuple(entry))
+        for (__, entry), html in kept.items()
+    )
+
+    assert len(kept) == HISTORY_KEPT
+    assert size < 512 * 1024
