@@ -4,11 +4,13 @@ Each POST answers htmx with the page's named partials and anyone else with a red
 to the same place on the roadmap page.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from roadmap import access, curation, history, learning, pages, partials, plan, 
 from roadmap.forms import EnrolForm, SeenRevisionForm
 from roadmap.models import Enrollment, Step
 from roadmap.views.next_url import safe_next
+from roadmap.views.public import hides_finished
 
 TEMPLATE = partials.ROADMAP_PAGE
 CONFIRM_PAGE = "roadmap/confirm.html"
@@ -211,7 +214,10 @@ def skip_phase(request, slug, key):
         return _back(request, slug, f"phase-{key}")
     page = pages.roadmap_page(enrollment.roadmap, request.user, with_history=False)
     phase = access.found(page.locate_phase(key))
-    context = {"page": page, "phase": phase, "here": safe_next(request)}
+    here = safe_next(request)
+    # The phase as the page the form came from shows it: without finished steps, if it hid them.
+    hide_finished = bool(here) and hides_finished(QueryDict(urlsplit(here).query))
+    context = {"page": page, "phase": phase, "here": here, "hide_finished": hide_finished}
     return _partial(request, partials.PHASE_RESPONSE, context)
 
 

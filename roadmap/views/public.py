@@ -45,11 +45,17 @@ def catalogue(request):
     return render(request, "roadmap/catalogue.html", context)
 
 
+def hides_finished(query):
+    """Whether a roadmap page's query (a QueryDict) asks for the outline without its
+    finished steps."""
+    return query.get(HIDE_FINISHED) == "hide"
+
+
 @require_safe
 def roadmap_detail(request, slug):
     versions = access.found(page_versions(slug, request.user))
     weekly_hours = commitment_pace(request)
-    hide_finished = request.GET.get(HIDE_FINISHED) == "hide"
+    hide_finished = hides_finished(request.GET)
     key = ["roadmap", *versions.key, request.user.is_authenticated, weekly_hours, hide_finished]
 
     def context():

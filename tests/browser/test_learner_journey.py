@@ -226,3 +226,23 @@ def test_a_skipped_step_says_what_skipping_means(
     )
     if (width, scheme) == (1280, "dark"):  # the enrolled page is axe-checked elsewhere
         assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_a_phase_skipped_while_finished_steps_are_hidden_hides_its_steps(
+    js, new_page, shipped_roadmap
+):
+    page = new_page(js=js, width=390)
+    sign_up_from_the_roadmap(page, f"hides{int(js)}")
+    page.get_by_role("button", name="Enrol in this roadmap").click()
+    page.get_by_role("link", name="Hide finished steps").click()
+    expect(page.get_by_text("Finished steps are hidden.")).to_be_visible()
+    expect(page.locator("#phase-data .outline__step")).not_to_have_count(0)
+
+    page.locator("#phase-data summary").click()
+    page.locator("#phase-data").get_by_role("button", name="I already know this phase").click()
+
+    expect(page.locator("#phase-data-progress")).to_contain_text("100%")
+    expect(page.locator("#phase-data .outline__step")).to_have_count(0)  # all finished now
+    expect(page.locator("#phase-data")).to_contain_text("Undo skipping this phase")
+    expect(page).to_have_url(re.compile(r"\?finished=hide"))

@@ -121,3 +121,31 @@ def test_a_skipped_step_says_what_skipping_means_instead_of_a_count_of_ticks(cli
 
     assert "Its 2 milestones are counted as known, not left to do." in status
     assert "0 of 2" not in status
+
+
+@pytest.mark.parametrize("skipped", ["1", "0"])
+def test_a_phase_skipped_with_htmx_keeps_finished_steps_hidden_where_the_page_hid_them(
+    client, skipped
+):
+    enrolled_learner(client)
+    for key in ("step-1-0-m0", "step-1-0-m1"):  # step 1.0 done: finished either way
+        client.post(tick_url(milestone(key)), {"done": "1"})
+    if skipped == "0":
+        client.post("/roadmaps/test-roadmap/phases/phase-1/skip/", {"skipped": "1"})
+    here = "/roadmaps/test-roadmap/?finished=hide"
+
+    response = client.post(
+        "/roadmaps/test-roadmap/phases/phase-1/skip/", {"skipped": skipped, "next": here}, **HTMX
+    )
+
+    page = client.get(here).content.decode()
+    start = page.index('<li class="outline__phase" id="phase-phase-1">')
+    phase_on_the_page = page[start : page.index("</ol>", start)]  # its own list of steps
+    assert steps_linked(phase_on_the_page) == ({"step-1-1"} if skipped == "0" else set())
+    assert steps_linked(response.content.decode()) == steps_linked(phase_on_the_page)
+
+
+def steps_linked(html):
+    """The phase 1 steps whose lines `html` shows (each line links to its step's page)."""
+    keys = ("step-1-0", "step-1-1")
+    return {key for key in keys if f'href="/roadmaps/test-roadmap/steps/{key}/"' in html}
